@@ -1,0 +1,10 @@
+"""minigrad's own CUDA kernels, written in Numba (installed as `minigrad.kernels`; on disk: kernels/).
+
+    bias.py    bias_add, bias_add_relu   — the elementwise tail of Linear's forward
+    reduce.py  bias_grad, relu_bias_grad — column sums for Linear's backward (ReLU mask fused)
+    launch.py  streams and launch shapes shared by both
+
+Importing this package imports no Numba; `minigrad.backend.cuda` imports the modules above on first
+GPU use. All Numba-specific code lives in this folder so it can be replaced without touching minigrad.
+Every launcher takes CuPy arrays (NumPy arrays under NUMBA_ENABLE_CUDASIM=1, the simulator).
+"""

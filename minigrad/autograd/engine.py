@@ -1,0 +1,59 @@
+"""Reverse-mode differentiation: walk the graph from the output back to the leaves.
+
+Each Function has one output. We first count, for every Function reachable from the root, how many
+of its consumers are in the graph; then we run backward in topological order (Kahn's algorithm) —
+a Function runs once every consumer has added its gradient, so each runs exactly once. Both passes
+are loops over explicit stacks: a chain of 100,000 ops needs no recursion.
+"""
+
+from .function import FREED_MESSAGE
+
+
+def backward(root, grad, retain_graph=False):
+    """Accumulate d(root)/d(leaf) * grad into `.grad` of every leaf that requires grad."""
+    consumers = {}
+    stack = [root.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn.released:
+            raise RuntimeError(FREED_MESSAGE)
+        for t in fn.inputs:
+            parent = getattr(t, "grad_fn", None)  # constants (Python numbers) have none
+            if parent is not None:
+                if parent not in consumers:
+                    consumers[parent] = 0
+                    stack.append(parent)
+                consumers[parent] += 1
+
+    grads = {root.grad_fn: grad}
+    ready = [root.grad_fn]
+    while ready:
+        fn = ready.pop()
+        g = grads.pop(fn)
+        for t, gi in zip(fn.inputs, fn.backward(g)):
+            if gi is None:
+                continue
+            if gi.dtype != t.dtype:  # e.g. float32 + float64: each input gets its own dtype back
+                gi = gi.astype(t.dtype)
+            parent = t.grad_fn
+            if parent is None:
+                _accumulate(t, gi, g)
+                continue
+            grads[parent] = grads[parent] + gi if parent in grads else gi
+            consumers[parent] -= 1
+            if consumers[parent] == 0:
+                ready.append(parent)
+        if not retain_graph:
+            fn.release()
+
+
+def _accumulate(leaf, gi, g):
+    """leaf.grad += gi, in place after the first backward, like PyTorch's AccumulateGrad."""
+    if leaf.grad is None:
+        # gi may be g itself or a view of it (add, reshape pass g through): then it is shared with
+        # another input's gradient, so the leaf gets its own copy before anything adds into it.
+        if gi is g or gi.base is not None:
+            gi = gi.copy()
+        leaf.grad = type(leaf)._make(gi, leaf.device, False, None)
+    else:
+        leaf.grad.data += gi

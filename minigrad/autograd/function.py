@@ -1,0 +1,70 @@
+"""`Function`: one differentiable operation, with its forward and backward side by side.
+
+A subclass implements
+
+    forward(self, *arrays, **options) -> array      the result, computed with self.xp
+    backward(self, g) -> tuple of arrays or None    dL/d(input) for each positional input
+
+where `self.xp` is the array module (NumPy or CuPy) of the inputs' device, decided once here in
+`apply`, and `self.needs_input_grad[i]` says whether input i wants a gradient, so backward can skip
+work nobody needs. Positional inputs are Tensors or Python numbers (constants, never differentiated).
+Whatever forward stores on `self` for backward is dropped after backward by `release()`.
+"""
+
+from .grad_mode import state
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward(). Specify retain_graph=True if you need to backward through the graph a second time."
+)
+
+
+class Function:
+    needs_input_grad = ()
+    inputs = ()
+    released = False
+
+    @classmethod
+    def apply(cls, *args, **options):
+        device = None
+        requires_grad = False
+        for a in args:
+            if isinstance(a, Tensor):
+                if device is None:
+                    device = a.device
+                elif a.device is not device:
+                    raise RuntimeError(
+                        f"{cls.__name__.lower()}: expected all tensors to be on the same device, "
+                        f"but found {device} and {a.device}; move one with .to(device)"
+                    )
+                requires_grad = requires_grad or a.requires_grad
+        fn = cls()
+        fn.xp = device.xp
+        fn.device = device
+        out = fn.forward(*[a.data if isinstance(a, Tensor) else a for a in args], **options)
+        if out.ndim == 0:
+            out = fn.xp.asarray(out)  # NumPy turns 0-d results into immutable scalars; keep arrays
+        # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)
+        if requires_grad and state.enabled:
+            fn.inputs = args
+            fn.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            return Tensor._make(out, fn.device, True, fn)
+        return Tensor._make(out, fn.device, False, None)
+
+    def forward(self, *args, **options):
+        raise NotImplementedError
+
+    def backward(self, g):
+        raise NotImplementedError
+
+    def release(self):
+        """Drop the graph edges and every array saved for backward (retain_graph=False)."""
+        self.__dict__.clear()
+        self.released = True
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"
+
+
+from ..tensor import Tensor  # noqa: E402  (tensor.py imports the ops, which import this module)

@@ -1,0 +1,26 @@
+"""`minigrad.cuda`: ask about CUDA devices (PyTorch's torch.cuda subset). Asking loads nothing
+heavy unless CuPy is installed; MINIGRAD_CUDA_SIM=1 answers for the simulated device."""
+
+from .backend import cuda as _cuda
+from .backend import resolve
+
+
+def is_available():
+    return _cuda.is_available()
+
+
+def device_count():
+    return _cuda.device_count()
+
+
+def current_device():
+    return _cuda.current_device()
+
+
+def get_device_name(device=None):
+    return resolve(device if device is not None else "cuda").backend.device_name()
+
+
+def synchronize(device=None):
+    """Wait until every kernel queued on the device has finished (a no-op when simulated)."""
+    resolve(device if device is not None else "cuda").backend.synchronize()

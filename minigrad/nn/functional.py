@@ -1,0 +1,50 @@
+"""`minigrad.nn.functional` (import as F): stateless functions on tensors, as in torch.nn.functional.
+
+    linear(x, W, b)     y = x W^T + b              relu, sigmoid, tanh, softmax, log_softmax
+    cross_entropy       mean_r(lse(x_r) - x_r[t_r]) with the fused softmax - onehot backward
+    nll_loss            mean_r(-x_r[t_r]) for log-probabilities x
+    mse_loss            mean((input - target)^2)
+"""
+
+from ..ops.linalg import linear
+from ..ops.math import relu, sigmoid, tanh
+from ..ops.softmax import cross_entropy, log_softmax, softmax
+
+__all__ = ["cross_entropy", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid",
+           "softmax", "tanh"]
+
+
+def _reduce(losses, reduction):
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def mse_loss(input, target, reduction="mean"):
+    """(input - target)^2, reduced; shapes must match exactly (no silent broadcasting)."""
+    if input.shape != target.shape:
+        raise ValueError(f"mse_loss: input shape {input.shape} and target shape {target.shape} differ; "
+                         "reshape one so they match (e.g. target.view(input.shape))")
+    d = input - target
+    return _reduce(d * d, reduction)
+
+
+def nll_loss(input, target, reduction="mean", ignore_index=-100):
+    """-input[r, target[r]] for log-probabilities `input` (N, C) or (C,), reduced over kept rows."""
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss expects integer class targets, got {target.dtype}; use target.long()")
+    x = input if input.ndim > 1 else input.unsqueeze(0)
+    t = target.reshape(-1)
+    if x.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C)
+        x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, x.shape[1])
+    xp = x.device.xp
+    keep = t.data != ignore_index
+    picked = x[xp.arange(t.shape[0]), xp.where(keep, t.data, 0)] * type(x)._make(keep.astype(x.dtype), x.device, False, None)
+    if reduction == "mean":
+        return -picked.sum() / float(keep.sum())
+    losses = -picked
+    return _reduce(losses if reduction != "none" else losses.reshape(target.shape), reduction)

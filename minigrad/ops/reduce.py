@@ -1,0 +1,105 @@
+"""Reductions over `dim` (None = all, an int, or a tuple), with `keepdim` like PyTorch.
+
+    sum        dx = g broadcast back over the reduced dims
+    max / min  dx = g where x equals the extreme, shared evenly among ties (PyTorch's amax rule)
+
+mean is sum / count; argmax is not differentiable.
+"""
+
+from .. import dtypes
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+def normalize_dims(dim, ndim):
+    """dim as a tuple of non-negative axes (all of them for None), checked against ndim."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+                f"{max(ndim, 1) - 1}], but got {d})"
+            )
+    return tuple(sorted(d % max(ndim, 1) for d in dims)) if ndim else ()
+
+
+def _keep(g, x_shape, axes, keepdim):
+    """g reshaped so that it broadcasts against x (reduced dims put back as size 1)."""
+    if keepdim:
+        return g
+    return g.reshape([1 if i in axes else n for i, n in enumerate(x_shape)])
+
+
+class Sum(Function):
+    def forward(self, x, dim=None, keepdim=False):
+        self.shape, self.keepdim = x.shape, keepdim
+        self.axes = normalize_dims(dim, x.ndim)
+        return x.sum(axis=self.axes, keepdims=keepdim)
+
+    def backward(self, g):
+        return (self.xp.broadcast_to(_keep(g, self.shape, self.axes, self.keepdim), self.shape),)
+
+
+class Max(Function):
+    def forward(self, x, dim=None, keepdim=False, op="max"):
+        self.x, self.keepdim = x, keepdim
+        self.axes = normalize_dims(dim, x.ndim)
+        if x.size == 0:
+            raise RuntimeError(f"{op}(): expected a non-empty tensor, got shape {x.shape}")
+        reduce = x.max if op == "max" else x.min
+        self.y = reduce(axis=self.axes, keepdims=True)
+        return self.y if keepdim else self.y.reshape([n for i, n in enumerate(x.shape) if i not in self.axes])
+
+    def backward(self, g):
+        hit = (self.x == self.y).astype(g.dtype)
+        share = hit / hit.sum(axis=self.axes, keepdims=True)
+        return (_keep(g, self.x.shape, self.axes, self.keepdim) * share,)
+
+
+class MaxResult(tuple):
+    """(values, indices), like PyTorch's torch.return_types.max."""
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+
+def sum(x, dim=None, keepdim=False):
+    return Sum.apply(x, dim=dim, keepdim=keepdim)
+
+
+def mean(x, dim=None, keepdim=False):
+    dtypes.check_float("mean", x)
+    axes = normalize_dims(dim, x.ndim)
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+    return Sum.apply(x, dim=dim, keepdim=keepdim) / count
+
+
+def _extreme(op, x, dim, keepdim):
+    values = Max.apply(x, dim=dim, keepdim=keepdim, op=op)
+    if isinstance(dim, int):  # PyTorch returns (values, indices) when one dim is given
+        return MaxResult((values, argmax(x, dim, keepdim, op="arg" + op)))
+    return values
+
+
+def max(x, dim=None, keepdim=False):
+    return _extreme("max", x, dim, keepdim)
+
+
+def min(x, dim=None, keepdim=False):
+    return _extreme("min", x, dim, keepdim)
+
+
+def argmax(x, dim=None, keepdim=False, op="argmax"):
+    xp = x.device.xp
+    if dim is None:
+        return Tensor._make(xp.asarray(getattr(xp, op)(x.data)), x.device, False, None)
+    axis = normalize_dims(dim, x.ndim)[0] if x.ndim else None
+    return Tensor._make(xp.asarray(getattr(xp, op)(x.data, axis=axis, keepdims=keepdim)), x.device, False, None)
+
+
+def argmin(x, dim=None, keepdim=False):
+    return argmax(x, dim, keepdim, op="argmin")

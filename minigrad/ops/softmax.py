@@ -1,0 +1,105 @@
+"""Softmax family and the fused cross-entropy. All subtract the row max first, so logits of 1e4
+stay finite (exp never sees a positive argument).
+
+    softmax       y = exp(x - lse(x))       dx = y * (g - sum(g * y))
+    log_softmax   y = x - lse(x)            dx = g - exp(y) * sum(g)
+    cross_entropy loss_r = lse(x_r) - x_r[t_r]
+                  dx_r = (softmax(x_r) - onehot(t_r)) * g_r    — one fused step, not a chain of ops
+"""
+
+from .. import dtypes
+from ..autograd.function import Function
+
+
+def _shifted(xp, x, axis):
+    """(x - max, log(sum(exp(x - max)))) along axis, keepdims."""
+    z = x - x.max(axis=axis, keepdims=True)
+    return z, xp.log(xp.exp(z).sum(axis=axis, keepdims=True))
+
+
+class Softmax(Function):
+    def forward(self, x, dim=-1):
+        self.dim = dim
+        z, lse = _shifted(self.xp, x, dim)
+        self.y = self.xp.exp(z - lse)
+        return self.y
+
+    def backward(self, g):
+        y = self.y
+        return (y * (g - (g * y).sum(axis=self.dim, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    def forward(self, x, dim=-1):
+        self.dim = dim
+        z, lse = _shifted(self.xp, x, dim)
+        self.y = z - lse
+        return self.y
+
+    def backward(self, g):
+        return (g - self.xp.exp(self.y) * g.sum(axis=self.dim, keepdims=True),)
+
+
+class CrossEntropy(Function):
+    def forward(self, x, target, reduction="mean", ignore_index=-100):
+        xp = self.xp
+        self.shape, self.reduction = x.shape, reduction
+        # classes on dim 1 (dim 0 for a single sample): view as (rows, C) with classes last
+        x2 = xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 1 else x[None]
+        t = target.reshape(-1)
+        self.valid = t != ignore_index
+        self.t = xp.where(self.valid, t, 0)
+        n_classes = x2.shape[1]
+        if t.size and (int(self.t.min()) < 0 or int(self.t.max()) >= n_classes):
+            bad = t[self.valid & ((t < 0) | (t >= n_classes))][0]
+            raise IndexError(f"cross_entropy: target {int(bad)} is out of bounds for {n_classes} classes "
+                             f"(input shape {x.shape}); targets must be in [0, {n_classes - 1}]")
+        z, lse = _shifted(xp, x2, 1)
+        self.p = xp.exp(z - lse)  # softmax, kept for backward
+        rows = xp.arange(t.size)
+        losses = (lse[:, 0] - z[rows, self.t]) * self.valid
+        if reduction == "none":
+            return losses.reshape(target.shape)
+        if reduction == "sum":
+            return losses.sum()
+        self.count = self.valid.sum().astype(x.dtype)  # mean over the targets not ignored
+        return losses.sum() / self.count
+
+    def backward(self, g):
+        xp = self.xp
+        if self.reduction == "none":
+            w = self.valid * g.reshape(-1)  # (rows,): each row's weight in the loss
+        else:
+            w = self.valid * (g / self.count if self.reduction == "mean" else g)
+        dx = self.p * w[:, None]
+        dx[xp.arange(dx.shape[0]), self.t] -= w  # softmax - onehot, scaled
+        if len(self.shape) == 1:
+            return dx[0], None
+        moved = (self.shape[0], *self.shape[2:], self.shape[1])  # x's shape with classes last
+        return xp.moveaxis(dx.reshape(moved), -1, 1), None
+
+
+def cross_entropy(input, target, reduction="mean", ignore_index=-100):
+    dtypes.check_float("cross_entropy", input)
+    if target.dtype.kind not in "iu":
+        raise TypeError(
+            f"cross_entropy expects class-index targets of an integer dtype (int64), got {target.dtype} "
+            f"(shape {target.shape}); use `target.long()` (probability targets are not supported)"
+        )
+    expected = (input.shape[0], *input.shape[2:]) if input.ndim > 1 else ()
+    if target.shape != expected:
+        raise ValueError(f"cross_entropy: input of shape {input.shape} needs a target of shape "
+                         f"{expected}, got {target.shape}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return CrossEntropy.apply(input, target, reduction=reduction, ignore_index=ignore_index)
+
+
+def softmax(x, dim):
+    dtypes.check_float("softmax", x)
+    return Softmax.apply(x, dim=dim)
+
+
+def log_softmax(x, dim):
+    dtypes.check_float("log_softmax", x)
+    return LogSoftmax.apply(x, dim=dim)

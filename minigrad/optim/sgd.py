@@ -1,0 +1,43 @@
+"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch's rule):
+
+    g = grad + weight_decay * p
+    buf = g                                     (first step)
+    buf = momentum * buf + (1 - dampening) * g  (later steps)
+    g = g + momentum * buf  if nesterov  else  buf
+    p = p - lr * g
+"""
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, scratch
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+        if lr < 0 or momentum < 0 or weight_decay < 0:
+            raise ValueError(f"invalid SGD setting: lr={lr}, momentum={momentum}, weight_decay={weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov))
+
+    def step(self):
+        for group, p, grad, state in self._params_with_grad():
+            momentum = group["momentum"]
+            d = scratch(state, p.data)  # the update direction, in a buffer allocated once
+            d[...] = grad
+            if group["weight_decay"]:
+                d += group["weight_decay"] * p.data
+            if momentum:
+                if "momentum_buffer" not in state:
+                    state["momentum_buffer"] = Tensor._make(d.copy(), p.device, False, None)
+                else:
+                    buf = state["momentum_buffer"].data
+                    buf *= momentum
+                    buf += d if not group["dampening"] else (1 - group["dampening"]) * d
+                buf = state["momentum_buffer"].data
+                if group["nesterov"]:
+                    d += momentum * buf
+                else:
+                    d[...] = buf
+            d *= group["lr"]
+            p.data -= d

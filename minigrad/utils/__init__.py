@@ -1,0 +1,1 @@
+"""Utilities: `minigrad.utils.data` (datasets and loaders)."""
