@@ -450,7 +450,7 @@ class Tensor:
                 f"in-place assignment into a tensor that requires grad (shape {self.shape}); "
                 "wrap it in `with minigrad.no_grad():`"
             )
-        self.data[shape_ops.to_index(index)] = value.data if isinstance(value, Tensor) else value
+        self.data[shape_ops.to_index(index, self.device)] = value.data if isinstance(value, Tensor) else value
 
 
 def _compare(a, b, name):

@@ -84,10 +84,10 @@ def load(index):
     else:
         xp = _cupy()
     try:
-        from ..kernels import bias, reduce
+        from ..kernels import bias, launch, reduce
     except ImportError as e:
         raise CudaUnavailableError(f"CUDA kernels need numba-cuda ({e}); {INSTALL_HINT}.") from None
-    if simulated() != bias.SIMULATED:
+    if simulated() != launch.SIMULATED:
         raise CudaUnavailableError("MINIGRAD_CUDA_SIM=1 needs NUMBA_ENABLE_CUDASIM=1 before Numba is "
                                    "first imported; set both in the environment.")
     _loaded[index] = CudaBackend(xp, index, bias, reduce)

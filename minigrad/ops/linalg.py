@@ -23,8 +23,8 @@ class MatMul(Function):
         # 1-D operands act as a row (a) or a column (b) matrix; g gets the dimension they lost back
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g2 = g[..., None, :] if a.ndim == 1 else g
-        g2 = g2[..., None] if b.ndim == 1 else g2
+        g2 = g[..., None] if b.ndim == 1 else g
+        g2 = g2[..., None, :] if a.ndim == 1 else g2
         da = db = None
         if self.needs_input_grad[0]:
             da = sum_to(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)

@@ -12,17 +12,15 @@ from ..tensor import Tensor
 
 
 def normalize_dims(dim, ndim):
-    """dim as a tuple of non-negative axes (all of them for None), checked against ndim."""
+    """dim as a sorted tuple of non-negative axes (all of them for None), checked against ndim."""
     if dim is None:
         return tuple(range(ndim))
+    n = ndim if ndim else 1  # a 0-d tensor accepts dim 0 and -1, like PyTorch
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
-                f"{max(ndim, 1) - 1}], but got {d})"
-            )
-    return tuple(sorted(d % max(ndim, 1) for d in dims)) if ndim else ()
+        if not -n <= d < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+    return tuple(sorted(d % n for d in dims)) if ndim else ()
 
 
 def _keep(g, x_shape, axes, keepdim):

@@ -143,15 +143,19 @@ def expand(x, *sizes):
     return Expand.apply(x, shape=shape)
 
 
-def to_index(index):
-    """An index with tensors replaced by their arrays (integer arrays and boolean masks)."""
+def to_index(index, device):
+    """An index with tensors replaced by arrays on `device` (a CPU index may select from CUDA data)."""
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    return index.data if isinstance(index, Tensor) else index
+        return tuple(to_index(i, device) for i in index)
+    if isinstance(index, Tensor):
+        if index.device is device:
+            return index.data
+        return device.backend.to_device(index.device.backend.to_host(index.data))
+    return index
 
 
 def getitem(x, index):
-    return GetItem.apply(x, index=to_index(index))
+    return GetItem.apply(x, index=to_index(index, x.device))
 
 
 def cat(tensors, dim=0):
