@@ -11,10 +11,12 @@ model API — on NumPy (CPU) or CuPy + our own Numba CUDA kernels (GPU).
 Data path: Tensor (tensor.py) -> Function (ops/) -> backend (backend/) -> kernels (kernels/).
 """
 
-from . import cuda, dtypes
+from . import amp, cuda, dtypes
+from .amp import autocast
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .backend import Device, device
-from .dtypes import bool, float16, float32, float64, int32, int64, uint8
+from .compiler import compile
+from .dtypes import bool, float16, float32, float64, int32, int64, qint8, uint8
 from .factories import (
     arange,
     empty,
@@ -41,6 +43,7 @@ from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
-from . import autograd, nn, optim  # noqa: E402,I001  (nn and optim build on everything above)
+from . import ao, autograd, nn, optim  # noqa: E402,I001  (these build on everything above)
+from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigrad.ao.quantization an attribute)
 
 __version__ = "0.1.0"

@@ -1,6 +1,7 @@
 """`minigrad.cuda`: ask about CUDA devices (PyTorch's torch.cuda subset). Asking loads nothing
 heavy unless CuPy is installed; MINIGRAD_CUDA_SIM=1 answers for the simulated device."""
 
+from . import amp  # noqa: F401  (mg.cuda.amp.autocast(), the older spelling of mg.autocast("cuda"))
 from .backend import cuda as _cuda
 from .backend import resolve
 

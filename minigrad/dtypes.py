@@ -14,6 +14,7 @@ float64 = np.dtype("float64")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 uint8 = np.dtype("uint8")
+qint8 = np.dtype("int8")  # quantized weights (minigrad.ao.quantization) are plain int8
 bool = np.dtype("bool")  # noqa: A001  (PyTorch's name; the builtin is never needed here)
 
 default_float = float32

@@ -8,7 +8,7 @@ bias add and its gradient are the backend's kernels (kernels/ on GPU).
 `linear` works on any leading dims by viewing x as (rows, in_features): one GEMM, one bias pass.
 """
 
-from .. import dtypes
+from .. import amp, dtypes
 from ..autograd.function import Function
 from .arith import sum_to
 
@@ -81,6 +81,7 @@ def _check_float(op, *tensors):
 
 
 def matmul(a, b):
+    a, b = amp.cast(a, b)
     _check_float("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}")
@@ -99,10 +100,12 @@ def _check_linear(input, weight, bias):
         raise RuntimeError(f"linear: expected a 2-D weight and an input of >= 1 dim, got weight "
                            f"{weight.shape} and input {input.shape}")
     if input.shape[-1] != weight.shape[1]:
+        rows = input.data.size // input.shape[-1] if input.shape[-1] else 0
         raise RuntimeError(
-            f"linear: input has {input.shape[-1]} features in its last dimension (shape "
-            f"{input.shape}) but weight expects {weight.shape[1]} (weight shape {weight.shape}); "
-            f"the input's last dimension must equal in_features"
+            f"linear: mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{weight.shape[0]}): input has {input.shape[-1]} features in its last "
+            f"dimension (shape {input.shape}) but weight expects {weight.shape[1]} (weight shape "
+            f"{weight.shape}); make the input's last dimension equal in_features"
         )
     if bias is not None and (bias.shape != (weight.shape[0],) or bias.dtype != weight.dtype):
         raise RuntimeError(
@@ -113,11 +116,13 @@ def _check_linear(input, weight, bias):
 
 def linear(input, weight, bias=None):
     """y = input @ weight^T + bias over any leading dims of input (*, in) -> (*, out)."""
+    input, weight, bias = amp.cast(input, weight, bias)
     _check_linear(input, weight, bias)
     return Linear.apply(input, weight, bias)
 
 
 def linear_relu(input, weight, bias):
     """relu(linear(input, weight, bias)) in one op: the bias kernel applies the ReLU too."""
+    input, weight, bias = amp.cast(input, weight, bias)
     _check_linear(input, weight, bias)
     return LinearReLU.apply(input, weight, bias)

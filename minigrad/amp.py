@@ -1,0 +1,52 @@
+"""Automatic mixed precision: inside `autocast()`, matrix products (matmul, linear) on the chosen
+device type run in a lower precision (float16 by default); everything else keeps its dtype.
+
+    with mg.autocast("cuda"):          # or, as in older PyTorch code, mg.cuda.amp.autocast()
+        out = model(x)                 # the Linear GEMMs and bias kernels run in float16
+
+Inputs are cast with differentiable casts, so gradients flow back to the float32 parameters in
+float32. Tensors on other device types are untouched (autocast("cuda") does nothing on the CPU).
+"""
+
+import functools
+
+import numpy as np
+
+from . import dtypes
+
+
+class _State:
+    device_type = None  # the device type being autocast, or None when autocast is off
+    dtype = dtypes.float16
+
+
+state = _State()
+
+
+class autocast:
+    def __init__(self, device_type="cuda", dtype=None, enabled=True):
+        self.device_type = device_type if enabled else None
+        self.dtype = np.dtype(dtype or dtypes.float16)
+
+    def __enter__(self):
+        self.prev = state.device_type, state.dtype
+        state.device_type, state.dtype = self.device_type, self.dtype
+        return self
+
+    def __exit__(self, *exc):
+        state.device_type, state.dtype = self.prev
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def cast(*tensors):
+    """The tensors, in the autocast dtype if autocast is on for their device type (None passes)."""
+    if state.device_type is None or tensors[0].device.type != state.device_type:
+        return tensors
+    return tuple(t if t is None or t.dtype.kind != "f" else t.to(state.dtype) for t in tensors)
