@@ -22,7 +22,7 @@ ROW_THREADS = 8
 MAX_SLABS = 65535  # gridDim.y limit
 
 
-@cuda.jit(device=True)
+@cuda.jit(device=True, inline="always")  # inlined: also lets compile_ptx run without a GPU
 def _store_block_sum(acc, out, col):
     """Add up the 8 per-warp sums of each column in shared memory; warp 0 writes out[blockIdx.y, col]."""
     tile = cuda.shared.array((ROW_THREADS, TILE_COLS), float32)
@@ -56,11 +56,11 @@ def relu_column_sum_kernel(g, y, gm, out):
     acc = float32(0)
     if col < g.shape[1]:
         for r in range(first, g.shape[0], cuda.gridDim.y * ROW_THREADS):
-            if y[r, col] > 0:
+            if float32(y[r, col]) > 0:
                 gm[r, col] = g[r, col]
                 acc += float32(g[r, col])
             else:
-                gm[r, col] = 0
+                gm[r, col] = float32(0)
     _store_block_sum(acc, out, col)
 
 
