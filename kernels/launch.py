@@ -1,12 +1,13 @@
-"""Launch plumbing shared by the kernels: the stream to launch on and the grid for a given size.
+"""Launch plumbing shared by the kernels: the stream to launch on, grid sizes, accumulator types.
 
 Kernels go on CuPy's current stream, so they queue behind the cuBLAS GEMM that produced their input
 without any host synchronisation. Numba's simulator has no external streams (and runs every thread
-as a Python thread), so there we launch on the default stream with as few blocks as possible.
+as a Python thread), so there we launch on the default stream with as few threads as possible.
 """
 
 import functools
 
+import numpy as np
 from numba import config, cuda
 
 SIMULATED = bool(config.ENABLE_CUDASIM)
@@ -37,3 +38,12 @@ def sm_count():
 def elementwise_blocks(size):
     """Blocks for a grid-stride loop over `size` elements; computed once per size."""
     return max(1, min(-(-size // THREADS), sm_count() * BLOCKS_PER_SM))
+
+
+def accumulator(dtype):
+    """The zero that kernels add into: float32 for float16/float32 data, float64 for float64.
+
+    Passing it as an argument lets one kernel source serve every dtype: `zero + x` computes in the
+    accumulator's precision (float16 loads are widened once; no __half arithmetic needed).
+    """
+    return np.float64(0) if dtype == np.float64 else np.float32(0)

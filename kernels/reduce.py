@@ -3,99 +3,88 @@
     bias_grad(g)          -> db                      db[j] = sum_r g[r, j]
     relu_bias_grad(g, y)  -> (gm, db)   gm = g * (y > 0),  db[j] = sum_r gm[r, j]   (one pass)
 
-Block shape (TILE_COLS, ROW_THREADS) = (32, 8): a warp spans 32 consecutive columns, so each row it
-reads is one 128-byte coalesced transaction; the 8 warps of a block walk down different rows.
-Grid (column tiles, row slabs): block (bx, by) sums its columns over the rows of slab `by` into
-partial[by, :] — each element of g is read exactly once and no atomics are needed. When there is
-more than one slab, a second launch of the same kernel sums the (slabs, n) partials. Sums are kept
-in float32 whatever g's dtype (float16 accumulates in float32).
+A warp spans TILE_COLS = 32 consecutive columns, so each row it reads is one 128-byte coalesced
+transaction. Thread (tx, ty) of block (bx, by) owns column bx * 32 + tx and "lane"
+q = by * blockDim.y + ty; it sums rows q, q + Q, q + 2Q, ... (Q lanes in all) and writes out[q, col].
+
+* Short inputs: one pass, Q = 1 (blocks of 32 x 1) — each thread sums its whole column into db.
+* Tall inputs: stage 1 with blocks of 32 x 8 and enough row slabs to fill the GPU writes Q partial
+  rows; stage 2, the same kernel with Q = 1, folds them into db.
+
+Every element of g is read exactly once, there are no atomics and no shared memory. Sums run in
+the accumulator type (float32 for float16 data); partial rows are kept in it too.
 """
 
 import functools
 
-from numba import cuda, float32
+from numba import cuda
 
-from .launch import SIMULATED, sm_count, stream
+from .launch import SIMULATED, accumulator, sm_count, stream
 
 TILE_COLS = 32
-ROW_THREADS = 8
+ROW_THREADS = 8  # warps per stage-1 block, each walking its own rows
+SINGLE_PASS_ROWS = 1024  # below this, one 32-thread block per column tile is fast enough
 MAX_SLABS = 65535  # gridDim.y limit
 
 
-@cuda.jit(device=True, inline="always")  # inlined: also lets compile_ptx run without a GPU
-def _store_block_sum(acc, out, col):
-    """Add up the 8 per-warp sums of each column in shared memory; warp 0 writes out[blockIdx.y, col]."""
-    tile = cuda.shared.array((ROW_THREADS, TILE_COLS), float32)
-    tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
-    tile[ty, tx] = acc
-    cuda.syncthreads()
-    if ty == 0 and col < out.shape[1]:
-        total = float32(0)
-        for k in range(ROW_THREADS):
-            total += tile[k, tx]
-        out[cuda.blockIdx.y, col] = total
+@cuda.jit
+def column_sum_kernel(g, out, zero):
+    # g: (rows, n) -> out: (Q, n), out[q, j] = sum of g[q::Q, j]
+    col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
+    lane = cuda.blockIdx.y * cuda.blockDim.y + cuda.threadIdx.y
+    if col < g.shape[1]:
+        acc = zero
+        for r in range(lane, g.shape[0], cuda.gridDim.y * cuda.blockDim.y):
+            acc += g[r, col]
+        out[lane, col] = acc
 
 
 @cuda.jit
-def column_sum_kernel(g, out):
-    # g: (rows, n); out: (slabs, n), one row of partial sums per row slab
+def relu_column_sum_kernel(g, y, gm, out, zero):
+    # as column_sum_kernel, summing gm = g * (y > 0) and writing gm on the way
     col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
-    first = cuda.blockIdx.y * ROW_THREADS + cuda.threadIdx.y
-    acc = float32(0)
+    lane = cuda.blockIdx.y * cuda.blockDim.y + cuda.threadIdx.y
     if col < g.shape[1]:
-        for r in range(first, g.shape[0], cuda.gridDim.y * ROW_THREADS):
-            acc += float32(g[r, col])
-    _store_block_sum(acc, out, col)
-
-
-@cuda.jit
-def relu_column_sum_kernel(g, y, gm, out):
-    # as column_sum_kernel, but sums gm = g * (y > 0) and writes gm on the way
-    col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
-    first = cuda.blockIdx.y * ROW_THREADS + cuda.threadIdx.y
-    acc = float32(0)
-    if col < g.shape[1]:
-        for r in range(first, g.shape[0], cuda.gridDim.y * ROW_THREADS):
-            if float32(y[r, col]) > 0:
+        acc = zero
+        for r in range(lane, g.shape[0], cuda.gridDim.y * cuda.blockDim.y):
+            if zero + y[r, col] > 0:
                 gm[r, col] = g[r, col]
-                acc += float32(g[r, col])
+                acc += g[r, col]
             else:
-                gm[r, col] = float32(0)
-    _store_block_sum(acc, out, col)
+                gm[r, col] = 0
+        out[lane, col] = acc
 
 
 @functools.lru_cache(maxsize=None)
-def grid(rows, n):
-    """(column tiles, row slabs), once per shape: enough blocks to fill the GPU, slabs >= 8 rows."""
+def plan(rows, n):
+    """(column tiles, row slabs), once per shape; 1 slab means a single pass."""
     tiles = -(-n // TILE_COLS)
-    wanted = 1 if SIMULATED else 4 * sm_count() // tiles  # the simulator runs threads in Python
-    return tiles, max(1, min(wanted, -(-rows // ROW_THREADS), MAX_SLABS))
+    if SIMULATED or rows < SINGLE_PASS_ROWS:  # the simulator runs each thread in Python: keep few
+        return tiles, 1
+    wanted = 8 * sm_count() // tiles  # enough blocks to fill the GPU
+    return tiles, max(1, min(wanted, rows // (ROW_THREADS * 32), MAX_SLABS))  # lanes sum >= 32 rows
 
 
-def _reduce(xp, launch, rows, n, dtype):
-    """Run `launch(grid, out)` and, with several slabs, fold the float32 partials into db."""
-    tiles, slabs = grid(rows, n)
+def _reduce(xp, kernel, args, rows, n, dtype):
+    """Run `kernel(*args, out, zero)` as one pass or as two stages; return db of shape (n,)."""
+    tiles, slabs = plan(rows, n)
+    zero = accumulator(dtype)
     db = xp.empty((1, n), dtype=dtype)
-    partial = db if slabs == 1 else xp.empty((slabs, n), dtype=xp.float32)
-    launch((tiles, slabs), partial)
-    if slabs > 1:
-        column_sum_kernel[(tiles, 1), (TILE_COLS, ROW_THREADS), stream()](partial, db)
+    if slabs == 1:
+        kernel[(tiles, 1), (TILE_COLS, 1), stream()](*args, db, zero)
+    else:
+        partial = xp.empty((slabs * ROW_THREADS, n), dtype=type(zero))
+        kernel[(tiles, slabs), (TILE_COLS, ROW_THREADS), stream()](*args, partial, zero)
+        column_sum_kernel[(tiles, 1), (TILE_COLS, 1), stream()](partial, db, zero)
     return db.reshape(n)
 
 
 def bias_grad(xp, g):
     """db[j] = sum over rows of g[:, j]; g C-contiguous (rows, n)."""
-    def launch(blocks, out):
-        column_sum_kernel[blocks, (TILE_COLS, ROW_THREADS), stream()](g, out)
-
-    return _reduce(xp, launch, *g.shape, g.dtype)
+    return _reduce(xp, column_sum_kernel, (g,), *g.shape, g.dtype)
 
 
 def relu_bias_grad(xp, g, y):
     """(gm, db) with gm = g * (y > 0) and db[j] = sum over rows of gm[:, j]."""
     gm = xp.empty_like(g)
-
-    def launch(blocks, out):
-        relu_column_sum_kernel[blocks, (TILE_COLS, ROW_THREADS), stream()](g, y, gm, out)
-
-    return gm, _reduce(xp, launch, *g.shape, g.dtype)
+    return gm, _reduce(xp, relu_column_sum_kernel, (g, y, gm), *g.shape, g.dtype)

@@ -83,9 +83,9 @@ def test_bias_grad_and_fused_relu_grad(kernels, shape, dtype):
 @pytest.mark.parametrize("slabs", [2, 3, 7])
 def test_two_stage_reduction(kernels, monkeypatch, slabs):
     """On a GPU, tall inputs are split into row slabs whose partial sums a second launch folds;
-    the simulator picks one slab, so force several here."""
+    the simulator plans a single pass, so force several slabs here."""
     _, reduce = kernels
-    monkeypatch.setattr(reduce, "grid", lambda rows, n: (-(-n // reduce.TILE_COLS), slabs))
+    monkeypatch.setattr(reduce, "plan", lambda rows, n: (-(-n // reduce.TILE_COLS), slabs))
     g = np.random.default_rng(2).standard_normal((100, 45)).astype(np.float32)
     np.testing.assert_allclose(reduce.bias_grad(np, g), g.sum(0), rtol=1e-5, atol=1e-5)
     gm, db = reduce.relu_bias_grad(np, g, g)
@@ -102,10 +102,10 @@ def test_float16_gradients_accumulate_in_float32(kernels):
 @pytest.mark.sim
 def test_launch_configuration_is_cached_per_shape(kernels):
     bias, reduce = kernels
-    reduce.grid.cache_clear()
+    reduce.plan.cache_clear()
     for _ in range(3):
         reduce.bias_grad(np, np.ones((10, 4), np.float32))
-    assert reduce.grid.cache_info().misses == 1 and reduce.grid.cache_info().hits == 2
+    assert reduce.plan.cache_info().misses == 1 and reduce.plan.cache_info().hits == 2
 
 
 # ------------------------------------------------------------------ real compilation
@@ -121,8 +121,8 @@ def _ptxas():
 
 
 # streaming kernels: a few 64-bit indices (and one accumulator plus the shared-memory fold)
-CEILINGS = {"bias_add_kernel": 32, "bias_add_relu_kernel": 32, "column_sum_kernel": 40,
-            "relu_column_sum_kernel": 48}
+CEILINGS = {"bias_add_kernel": 32, "bias_add_relu_kernel": 32, "column_sum_kernel": 32,
+            "relu_column_sum_kernel": 40}
 
 
 def _signatures():
@@ -131,13 +131,13 @@ def _signatures():
     from minigrad.kernels import bias, reduce
 
     sigs = []
+    acc = types.float32  # the accumulator (launch.accumulator) for float16 and float32 data
     for t in (types.float32, types.float16):
-        vec, mat = t[::1], t[:, ::1]
-        partial = types.float32[:, ::1]  # multi-slab partial sums are always float32
-        sigs += [(bias.bias_add_kernel, (vec, vec)), (bias.bias_add_relu_kernel, (vec, vec)),
-                 (reduce.column_sum_kernel, (mat, mat)), (reduce.column_sum_kernel, (mat, partial)),
-                 (reduce.column_sum_kernel, (partial, mat)),
-                 (reduce.relu_column_sum_kernel, (mat, mat, mat, partial))]
+        vec, mat, partial = t[::1], t[:, ::1], acc[:, ::1]
+        sigs += [(bias.bias_add_kernel, (vec, vec, acc)), (bias.bias_add_relu_kernel, (vec, vec, acc)),
+                 (reduce.column_sum_kernel, (mat, mat, acc)), (reduce.column_sum_kernel, (mat, partial, acc)),
+                 (reduce.column_sum_kernel, (partial, mat, acc)),
+                 (reduce.relu_column_sum_kernel, (mat, mat, mat, partial, acc))]
     return sigs
 
 
