@@ -39,6 +39,7 @@ def parse_args(argv=None):
     p.add_argument("--hidden", type=int, nargs="+", default=[256, 128], help="hidden layer widths, any depth")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mnist-dir", help="train on MNIST from the IDX files in this directory instead of digits")
+    p.add_argument("--subset", type=int, help="train on the first N training samples only (quick smoke runs)")
     p.add_argument("--save", help="write a checkpoint (model + optimizer + epoch) here after every epoch")
     p.add_argument("--resume", help="continue from a checkpoint written by --save")
     p.add_argument("--plot", help="write a PNG of loss and accuracy per epoch here")
@@ -118,6 +119,8 @@ def train(args, log=print):
     """Train as the arguments say; returns a dict with the model, history and test results."""
     device = pick_device(args.device)
     data = load_mnist(args.mnist_dir, args.seed) if args.mnist_dir else load_digits(args.seed)
+    if args.subset:
+        data["train"] = tuple(a[:args.subset] for a in data["train"])
     splits = {k: (mg.tensor(x, device=device), mg.tensor(y, device=device)) for k, (x, y) in data.items()}
     n_in, n_classes = data["train"][0].shape[1], int(data["train"][1].max()) + 1
     log(f"device: {device}{' (auto)' if args.device == 'auto' else ''} | data: "

@@ -37,6 +37,8 @@ def sm_count():
 @functools.lru_cache(maxsize=None)
 def elementwise_blocks(size):
     """Blocks for a grid-stride loop over `size` elements; computed once per size."""
+    if SIMULATED:
+        return 1  # the simulator runs every thread as a Python thread: one block loops over all
     return max(1, min(-(-size // THREADS), sm_count() * BLOCKS_PER_SM))
 
 

@@ -124,3 +124,16 @@ def test_lecture_notes_fc_layer():
     # h_11 = x_11 w_11 + x_12 w_12 + x_13 w_13 + b_1, element by element as the notes write it
     w, b = fc_layer.weight.data, fc_layer.bias.data
     np.testing.assert_allclose(h.data[0, 0], sum(x.data[0, k] * w[0, k] for k in range(3)) + b[0], rtol=1e-5)
+
+
+def test_seed_tutorial_example_runs(capsys):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    import seed_tutorial
+
+    seed_tutorial.main()
+    out = capsys.readouterr().out
+    assert "(32, 128, 512) -> (32, 128, 1024)" in out and "mat1 and mat2 shapes cannot be multiplied" in out
+    assert "after x = x.float(): (1, 2)" in out
