@@ -45,7 +45,10 @@ class CrossEntropy(Function):
         xp = self.xp
         self.shape, self.reduction = x.shape, reduction
         # classes on dim 1 (dim 0 for a single sample): view as (rows, C) with classes last
-        x2 = xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 1 else x[None]
+        if x.ndim == 2:
+            x2 = x
+        else:
+            x2 = xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 2 else x[None]
         t = target.reshape(-1)
         self.valid = t != ignore_index
         self.t = xp.where(self.valid, t, 0)
@@ -73,8 +76,8 @@ class CrossEntropy(Function):
             w = self.valid * (g / self.count if self.reduction == "mean" else g)
         dx = self.p * w[:, None]
         dx[xp.arange(dx.shape[0]), self.t] -= w  # softmax - onehot, scaled
-        if len(self.shape) == 1:
-            return dx[0], None
+        if len(self.shape) <= 2:
+            return dx.reshape(self.shape), None
         moved = (self.shape[0], *self.shape[2:], self.shape[1])  # x's shape with classes last
         return xp.moveaxis(dx.reshape(moved), -1, 1), None
 

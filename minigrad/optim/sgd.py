@@ -22,11 +22,13 @@ class SGD(Optimizer):
 
     def step(self):
         for group, p, grad, state in self._params_with_grad():
-            momentum = group["momentum"]
-            d = scratch(state, p.data)  # the update direction, in a buffer allocated once
-            d[...] = grad
-            if group["weight_decay"]:
-                d += group["weight_decay"] * p.data
+            xp, lr, momentum, wd = p.device.xp, group["lr"], group["momentum"], group["weight_decay"]
+            s = scratch(state, p.data)  # a work buffer allocated once: steps allocate nothing
+            d = grad  # the update direction; the gradient itself is never modified
+            if wd:
+                xp.multiply(p.data, wd, out=s)
+                s += grad
+                d = s
             if momentum:
                 if "momentum_buffer" not in state:
                     state["momentum_buffer"] = Tensor._make(d.copy(), p.device, False, None)
@@ -35,9 +37,13 @@ class SGD(Optimizer):
                     buf *= momentum
                     buf += d if not group["dampening"] else (1 - group["dampening"]) * d
                 buf = state["momentum_buffer"].data
-                if group["nesterov"]:
-                    d += momentum * buf
+                if not group["nesterov"]:
+                    d = buf
+                elif d is s:
+                    s += momentum * buf  # (weight decay and Nesterov together: one temporary)
                 else:
-                    d[...] = buf
-            d *= group["lr"]
-            p.data -= d
+                    xp.multiply(buf, momentum, out=s)
+                    s += d
+                    d = s
+            xp.multiply(d, lr, out=s)
+            p.data -= s

@@ -1,0 +1,221 @@
+"""One MLP training step (forward, cross-entropy, backward, SGD) in minigrad, in hand-written NumPy
+(the floor: the same arithmetic, nothing skipped) and in PyTorch eager when it is installed.
+
+    python benchmarks/mlp_step.py [--sizes digits mnist wide] [--repeats N]
+
+Each framework runs in its own process (PyTorch's OpenMP threads and OpenBLAS's threads spin after
+each call and slow whichever framework runs next in the same process: we measured a 100x slowdown
+of the digits step when they shared one), and the frameworks alternate over several rounds so that
+machine noise hits all alike. Peak memory is the working set of one step (activations, gradients,
+temporaries): tracemalloc's peak during a warm step for NumPy and minigrad, and for all three the
+rise of the RSS high-water mark over the first step (PyTorch's allocator is invisible to tracemalloc).
+"""
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+SIZES = {  # batch, widths (input, hidden..., classes)
+    "digits": (128, [64, 128, 10]),
+    "mnist": (256, [784, 512, 512, 10]),
+    "wide": (1024, [1024, 4096, 4096, 10]),
+}
+LR = 0.01
+
+
+def make_data(size, seed=0):
+    batch, widths = SIZES[size]
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, widths[0])).astype(np.float32)
+    t = rng.integers(0, widths[-1], batch)
+    params = []
+    for n_in, n_out in zip(widths[:-1], widths[1:]):
+        bound = 1 / np.sqrt(n_in)
+        params.append((rng.uniform(-bound, bound, (n_out, n_in)).astype(np.float32),
+                       rng.uniform(-bound, bound, n_out).astype(np.float32)))
+    return x, t, params
+
+
+# ---------------------------------------------------------------- the NumPy floor
+def numpy_stepper(size):
+    x, t, params = make_data(size)
+    rows = np.arange(len(t))
+
+    def step():
+        acts, h = [], x
+        for i, (w, b) in enumerate(params):  # forward: z = h W^T (+ b, ReLU in place)
+            acts.append(h)
+            h = h @ w.T
+            h += b
+            if i < len(params) - 1:
+                np.maximum(h, 0, out=h)
+        z = h - h.max(axis=1, keepdims=True)  # cross-entropy, stable
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        loss = (np.log(s[:, 0]) - z[rows, t]).mean()
+        g = e / s  # dL/dlogits = (softmax - onehot) / N
+        g[rows, t] -= 1
+        g /= len(t)
+        for i in reversed(range(len(params))):  # backward + SGD
+            w, b = params[i]
+            dw, db = g.T @ acts[i], g.sum(axis=0)
+            if i > 0:
+                g = g @ w
+                g *= acts[i] > 0
+            dw *= LR
+            w -= dw
+            db *= LR
+            b -= db
+        return float(loss)
+
+    return step
+
+
+# ---------------------------------------------------------------- minigrad
+def minigrad_stepper(size):
+    import minigrad as mg
+    import minigrad.nn.functional as F
+    from minigrad import nn, optim
+
+    x, t, params = make_data(size)
+    layers = []
+    for i, (w, b) in enumerate(params):
+        layer = nn.Linear(w.shape[1], w.shape[0])
+        layer.load_state_dict({"weight": mg.tensor(w), "bias": mg.tensor(b)})
+        layers += [layer, nn.ReLU()] if i < len(params) - 1 else [layer]
+    model = nn.Sequential(*layers)
+    opt = optim.SGD(model.parameters(), lr=LR)
+    xt, tt = mg.tensor(x), mg.tensor(t)
+
+    def step():
+        loss = F.cross_entropy(model(xt), tt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+# ---------------------------------------------------------------- PyTorch eager
+def torch_stepper(size):
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    x, t, params = make_data(size)
+    layers = []
+    for i, (w, b) in enumerate(params):
+        layer = nn.Linear(w.shape[1], w.shape[0])
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+        layers += [layer, nn.ReLU()] if i < len(params) - 1 else [layer]
+    model = nn.Sequential(*layers)
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    xt, tt = torch.from_numpy(x), torch.from_numpy(t)
+
+    def step():
+        loss = F.cross_entropy(model(xt), tt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+STEPPERS = {"numpy": numpy_stepper, "minigrad": minigrad_stepper, "torch": torch_stepper}
+
+
+def available():
+    names = ["numpy", "minigrad"]
+    try:
+        import torch  # noqa: F401
+
+        names.append("torch")
+    except ImportError:
+        pass
+    return names
+
+
+def _rss_kib(field="VmRSS"):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field))
+
+
+def child(mode, name, size, repeats):
+    """Runs in a fresh process holding only one framework, so no two thread pools compete."""
+    step = STEPPERS[name](size)
+    if mode == "memory":
+        gc.collect()
+        base = _rss_kib()
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset the RSS high-water mark to the current RSS
+        step()  # first step: nothing cached yet, so the rise is the step's working set
+        rss = (_rss_kib("VmHWM") - base) / 1024
+        traced = float("nan")
+        if name != "torch":  # tracemalloc sees NumPy's allocations, not PyTorch's allocator
+            tracemalloc.start()
+            step()
+            traced = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        return {"rss": rss, "tracemalloc": traced}
+    losses = [step() for _ in range(3)]  # warm-up; the same data and weights -> the same losses
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return {"ms": statistics.median(times) * 1e3, "losses": losses}
+
+
+def run_child(mode, name, size, repeats=0):
+    out = subprocess.run([sys.executable, __file__, "--child", mode, name, size, str(repeats)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    p.add_argument("--rounds", type=int, default=3, help="alternations of the frameworks per size")
+    p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        mode, name, size, repeats = args.child
+        return print(json.dumps(child(mode, name, size, int(repeats))))
+    names = available()
+    print(f"frameworks: {', '.join(names)}; NumPy {np.__version__}; {args.rounds} alternating rounds, "
+          "each framework in its own process; ms per step = median of round medians")
+    cols = f"{'size':7} " + " ".join(f"{n + ' ms':>11}" for n in names) + f" {'mg/NumPy':>9}"
+    cols += f" {'mg/torch':>9}" if "torch" in names else ""
+    cols += f" {'tracemalloc MiB NumPy/mg':>26} {'RSS rise MiB ' + '/'.join(names):>32}"
+    print(cols)
+    for size in args.sizes:
+        repeats = {"digits": 2000, "mnist": 200, "wide": 8}[size]
+        rounds = {n: [] for n in names}
+        for _ in range(args.rounds):
+            for n in names:
+                rounds[n].append(run_child("time", n, size, repeats))
+        ms = {n: statistics.median(r["ms"] for r in rounds[n]) for n in names}
+        agree = all(np.allclose(rounds["numpy"][0]["losses"], rounds[n][0]["losses"], rtol=1e-4) for n in names)
+        mem = {n: run_child("memory", n, size) for n in names}
+        line = f"{size:7} " + " ".join(f"{ms[n]:11.3f}" for n in names)
+        line += f" {ms['minigrad'] / ms['numpy']:8.2f}x"
+        line += f" {ms['minigrad'] / ms['torch']:8.2f}x" if "torch" in names else ""
+        t_np, t_mg = mem["numpy"]["tracemalloc"], mem["minigrad"]["tracemalloc"]
+        line += f" {t_np:12.1f} / {t_mg:.1f} ({t_mg / t_np:.2f}x)"
+        line += " " * 10 + " / ".join(f"{mem[n]['rss']:.1f}" for n in names)
+        print(line + ("" if agree else "   (losses disagree!)"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
