@@ -46,7 +46,7 @@ def torch_result_type(a_dtype, a_ndim, b_dtype, b_ndim):
 def check_binary(op, a, b):
     """Raise unless NumPy's and PyTorch's result dtypes agree for two tensors of different dtype."""
     theirs = torch_result_type(a.dtype, a.ndim, b.dtype, b.ndim)
-    ours = np.result_type(a.data, b.data)
+    ours = np.promote_types(a.dtype, b.dtype)  # NumPy 2 promotes arrays (0-d too) by dtype alone
     if theirs != ours:
         raise TypeError(
             f"{op}: mixing {a.dtype} (shape {a.shape}) with {b.dtype} (shape {b.shape}) would give "
