@@ -35,33 +35,35 @@ def gpu_time(fn, repeats=50):
     return float(np.median(times))
 
 
-def kernel_table():
+def kernel_rows(dtype, rows, n):
+    """(name, fn, bytes moved per call) for each kernel and its CuPy counterpart."""
     import cupy
-
     from minigrad.kernels import bias, reduce
 
-    rows, n = 16384, 1024  # 16.8M elements
+    y = cupy.random.standard_normal((rows, n), dtype=np.float32).astype(dtype)
+    g = cupy.random.standard_normal((rows, n), dtype=np.float32).astype(dtype)
+    b = cupy.random.standard_normal(n, dtype=np.float32).astype(dtype)
+    dst = cupy.empty_like(y)
+    return [
+        ("device-to-device copy", lambda: cupy.copyto(dst, y), 2 * y.nbytes),
+        ("bias_add (ours)", lambda: bias.bias_add(y, b), 2 * y.nbytes),
+        ("y += b (CuPy)", lambda: y.__iadd__(b), 2 * y.nbytes),
+        ("bias_add_relu (ours)", lambda: bias.bias_add_relu(y, b), 2 * y.nbytes),
+        ("bias_grad (ours)", lambda: reduce.bias_grad(cupy, g), g.nbytes),
+        ("g.sum(0) (CuPy)", lambda: g.sum(axis=0), g.nbytes),
+        ("relu_bias_grad (ours)", lambda: reduce.relu_bias_grad(cupy, g, y), 3 * g.nbytes),
+    ]
+
+
+def kernel_table(rows=16384, n=1024):  # 16.8M elements
     print(f"kernels on ({rows}, {n}):")
     print(f"{'kernel':28} {'dtype':8} {'ms':>8} {'GB/s':>8} {'% of copy':>10}")
     for dtype in (np.float32, np.float16):
-        y = cupy.random.standard_normal((rows, n), dtype=np.float32).astype(dtype)
-        g = cupy.random.standard_normal((rows, n), dtype=np.float32).astype(dtype)
-        b = cupy.random.standard_normal(n, dtype=np.float32).astype(dtype)
-        dst = cupy.empty_like(y)
-        copy_ms = gpu_time(lambda: cupy.copyto(dst, y))
-        copy_bw = 2 * y.nbytes / copy_ms / 1e6
-        cases = [
-            ("device-to-device copy", lambda: cupy.copyto(dst, y), 2 * y.nbytes),
-            ("bias_add (ours)", lambda: bias.bias_add(y, b), 2 * y.nbytes),
-            ("y += b (CuPy)", lambda: y.__iadd__(b), 2 * y.nbytes),
-            ("bias_add_relu (ours)", lambda: bias.bias_add_relu(y, b), 2 * y.nbytes),
-            ("bias_grad (ours)", lambda: reduce.bias_grad(cupy, g), g.nbytes),
-            ("g.sum(0) (CuPy)", lambda: g.sum(axis=0), g.nbytes),
-            ("relu_bias_grad (ours)", lambda: reduce.relu_bias_grad(cupy, g, y), 3 * g.nbytes),
-        ]
-        for name, fn, nbytes in cases:
+        copy_bw = None
+        for name, fn, nbytes in kernel_rows(dtype, rows, n):
             ms = gpu_time(fn)
             bw = nbytes / ms / 1e6
+            copy_bw = copy_bw or bw  # the first row is the copy: the roofline
             print(f"{name:28} {np.dtype(dtype).name:8} {ms:8.3f} {bw:8.1f} {100 * bw / copy_bw:9.1f}%")
 
 

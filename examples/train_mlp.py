@@ -52,7 +52,7 @@ def pick_device(choice):
         return "cuda" if mg.cuda.is_available() else "cpu"
     if choice == "cuda" and not mg.cuda.is_available():
         try:
-            mg.device("cuda").backend  # raises the precise reason (no CuPy, no driver, no GPU)
+            mg.cuda.init()  # raises the precise reason: no CuPy, no driver or no GPU
         except RuntimeError as e:
             raise UsageError(f"--device cuda: {e}") from None
     return choice

@@ -15,7 +15,7 @@ THREADS = 256  # 8 warps: enough to hide memory latency, small enough for many r
 BLOCKS_PER_SM = 8  # grid-stride loops: enough blocks to fill the GPU, no more
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _external_stream(ptr):
     return cuda.external_stream(ptr)
 
@@ -29,12 +29,12 @@ def stream():
     return _external_stream(cupy.cuda.get_current_stream().ptr)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sm_count():
     return 1 if SIMULATED else cuda.get_current_device().MULTIPROCESSOR_COUNT
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def elementwise_blocks(size):
     """Blocks for a grid-stride loop over `size` elements; computed once per size."""
     if SIMULATED:

@@ -55,7 +55,7 @@ def relu_column_sum_kernel(g, y, gm, out, zero):
         out[lane, col] = acc
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plan(rows, n):
     """(column tiles, row slabs), once per shape; 1 slab means a single pass."""
     tiles = -(-n // TILE_COLS)

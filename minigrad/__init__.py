@@ -11,8 +11,9 @@ model API — on NumPy (CPU) or CuPy + our own Numba CUDA kernels (GPU).
 Data path: Tensor (tensor.py) -> Function (ops/) -> backend (backend/) -> kernels (kernels/).
 """
 
-from . import amp, cuda, dtypes
+from . import amp, ao, autograd, cuda, dtypes, nn, optim  # noqa: E402,I001  (these build on everything above)
 from .amp import autocast
+from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigrad.ao.quantization an attribute)
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .backend import Device, device
 from .compiler import compile
@@ -42,8 +43,5 @@ from .ops.softmax import log_softmax, softmax
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
-
-from . import ao, autograd, nn, optim  # noqa: E402,I001  (these build on everything above)
-from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigrad.ao.quantization an attribute)
 
 __version__ = "0.1.0"

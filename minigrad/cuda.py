@@ -18,6 +18,11 @@ def current_device():
     return _cuda.current_device()
 
 
+def init():
+    """Load the CUDA backend now; raises one clear error if CuPy, a driver or a GPU is missing."""
+    resolve("cuda")
+
+
 def get_device_name(device=None):
     return resolve(device if device is not None else "cuda").backend.device_name()
 

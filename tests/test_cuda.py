@@ -106,7 +106,8 @@ def test_autocast_runs_linear_in_float16_on_cuda_only(device):
         assert layer.cpu()(x.cpu()).dtype == mg.float32  # other device types untouched
         layer.to(device)
     assert y.dtype == mg.float16
-    expected = host(x).astype(np.float16) @ host(layer.weight).astype(np.float16).T + host(layer.bias).astype(np.float16)
+    x16, w16, b16 = (host(t).astype(np.float16) for t in (x, layer.weight, layer.bias))
+    expected = x16 @ w16.T + b16
     np.testing.assert_allclose(host(y).astype(np.float32), expected.astype(np.float32), rtol=1e-2, atol=1e-2)
     y.float().sum().backward()
     assert layer.weight.grad.dtype == mg.float32

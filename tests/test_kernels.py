@@ -126,9 +126,8 @@ CEILINGS = {"bias_add_kernel": 32, "bias_add_relu_kernel": 32, "column_sum_kerne
 
 
 def _signatures():
-    from numba import types
-
     from minigrad.kernels import bias, reduce
+    from numba import types
 
     sigs = []
     acc = types.float32  # the accumulator (launch.accumulator) for float16 and float32 data
@@ -161,6 +160,7 @@ def test_kernels_compile_to_ptx_and_assemble_without_spills(cc, tmp_path):
         assert result.returncode == 0, result.stderr
         registers = int(re.search(r"Used (\d+) registers", result.stderr).group(1))
         spills = [int(n) for n in re.findall(r"(\d+) bytes spill", result.stderr)]
-        print(f"sm_{cc[0]}{cc[1]} {kernel.__name__}({', '.join(map(str, sig))}): {registers} registers, spills {spills}")
+        args = ", ".join(map(str, sig))
+        print(f"sm_{cc[0]}{cc[1]} {kernel.__name__}({args}): {registers} registers, spills {spills}")
         assert spills and not any(spills), result.stderr
         assert registers <= CEILINGS[kernel.__name__], result.stderr

@@ -23,6 +23,11 @@ def _np_ce(x, t):
     return (_logsumexp(x, 1)[:, 0] - x[np.arange(len(t)), t]).mean()
 
 
+def on(a, targets):
+    """Class targets on a's device (losses refuse to mix devices, like PyTorch)."""
+    return mg.tensor(targets, device=a.device)
+
+
 IDX = np.array([0, 2, 2, 1])  # repeated index: gradient must accumulate
 MASK = np.array([True, False, True])
 TARGET = np.array([1, 0, 3])
@@ -50,11 +55,13 @@ OPS = {
     "tanh": (mg.tanh, np.tanh, [(4, 5)]),
     "sum_all": (lambda a: a.sum(), np.sum, [(3, 4)]),
     "sum_dim": (lambda a: a.sum(1), lambda a: a.sum(1), [(3, 4, 2)]),
-    "sum_tuple_keepdim": (lambda a: a.sum((0, 2), keepdim=True), lambda a: a.sum((0, 2), keepdims=True), [(3, 4, 2)]),
+    "sum_tuple_keepdim": (lambda a: a.sum((0, 2), keepdim=True), lambda a: a.sum((0, 2), keepdims=True),
+                          [(3, 4, 2)]),
     "mean": (lambda a: a.mean(-1), lambda a: a.mean(-1), [(3, 4)]),
     "max_all": (lambda a: a.max(), np.max, [(3, 4)]),
     "max_dim": (lambda a: a.max(dim=1).values, lambda a: a.max(1), [(3, 4)]),
-    "min_keepdim": (lambda a: a.min(0, keepdim=True)[0], lambda a: a.min(0, keepdims=True), [(3, 4)]),
+    "min_keepdim": (lambda a: a.min(0, keepdim=True)[0], lambda a: a.min(0, keepdims=True),
+                    [(3, 4)]),
     "reshape": (lambda a: a.reshape(4, -1), lambda a: a.reshape(4, -1), [(2, 6)]),
     "view_flatten": (lambda a: a.view(2, 2, 3).flatten(1), lambda a: a.reshape(2, 6), [(12,)]),
     "transpose": (lambda a: a.transpose(0, 2), lambda a: a.transpose(2, 1, 0), [(2, 3, 4)]),
@@ -63,7 +70,7 @@ OPS = {
     "unsqueeze_squeeze": (lambda a: a.unsqueeze(1).squeeze(), lambda a: a.squeeze(), [(3, 1, 4)]),
     "expand": (lambda a: a.expand(2, 3, 4), lambda a: np.broadcast_to(a, (2, 3, 4)), [(3, 1)]),
     "index_basic": (lambda a: a[1:, ::2], lambda a: a[1:, ::2], [(3, 5)]),
-    "index_int_array": (lambda a: a[mg.tensor(IDX)], lambda a: a[IDX], [(3, 2)]),
+    "index_int_array": (lambda a: a[mg.tensor(IDX)], lambda a: a[IDX], [(3, 2)]),  # CPU index, any device
     "index_mask": (lambda a: a[mg.tensor(MASK)], lambda a: a[MASK], [(3, 2)]),
     "index_mixed": (lambda a: a[..., 1], lambda a: a[..., 1], [(2, 3, 4)]),
     "cat": (lambda a, b: mg.cat([a, b], dim=1), lambda a, b: np.concatenate([a, b], 1), [(2, 3), (2, 1)]),
@@ -81,13 +88,13 @@ OPS = {
     "linear_relu_3d": (linear_relu, lambda x, w, b: np.maximum(x @ w.T + b, 0), [(2, 3, 4), (3, 4), (3,)]),
     "softmax": (lambda a: F.softmax(a, dim=1), lambda a: np.exp(a - _logsumexp(a, 1)), [(3, 4)]),
     "log_softmax": (lambda a: F.log_softmax(a, dim=0), lambda a: a - _logsumexp(a, 0), [(3, 4)]),
-    "cross_entropy": (lambda a: F.cross_entropy(a, mg.tensor(TARGET, device=a.device)), lambda a: _np_ce(a, TARGET), [(3, 5)]),
-    "cross_entropy_sum_3d": (lambda a: F.cross_entropy(a, mg.tensor([[1, 0], [2, 2]], device=a.device), reduction="sum"),
+    "cross_entropy": (lambda a: F.cross_entropy(a, on(a, TARGET)), lambda a: _np_ce(a, TARGET), [(3, 5)]),
+    "cross_entropy_sum_3d": (lambda a: F.cross_entropy(a, on(a, [[1, 0], [2, 2]]), reduction="sum"),
                              lambda a: _np_ce(a.transpose(0, 2, 1).reshape(4, 3), np.array([1, 0, 2, 2])) * 4,
                              [(2, 3, 2)]),
-    "cross_entropy_none_1d": (lambda a: F.cross_entropy(a, mg.tensor(2, device=a.device), reduction="none"),
+    "cross_entropy_none_1d": (lambda a: F.cross_entropy(a, on(a, 2), reduction="none"),
                               lambda a: _np_ce(a[None], np.array([2])), [(4,)]),
-    "nll_loss": (lambda a: F.nll_loss(a, mg.tensor(TARGET, device=a.device)), lambda a: -a[np.arange(3), TARGET].mean(), [(3, 5)]),
+    "nll_loss": (lambda a: F.nll_loss(a, on(a, TARGET)), lambda a: -a[np.arange(3), TARGET].mean(), [(3, 5)]),
     "mse_loss": (F.mse_loss, lambda a, b: ((a - b) ** 2).mean(), [(3, 4), (3, 4)]),
     "clone": (lambda a: a.clone(), lambda a: a, [(3,)]),
 }

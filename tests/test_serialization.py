@@ -64,8 +64,8 @@ def test_pytorch_style_safetensors_weights_give_the_same_outputs(tmp_path):
     # What `safetensors.torch.save_file(model.state_dict(), path)` writes for this architecture,
     # produced with the safetensors library alone; outputs computed by the formula in NumPy.
     rng = np.random.default_rng(0)
-    weights = {"0.weight": rng.standard_normal((8, 4)).astype(np.float32), "0.bias": rng.standard_normal(8).astype(np.float32),
-               "2.weight": rng.standard_normal((3, 8)).astype(np.float32), "2.bias": rng.standard_normal(3).astype(np.float32)}
+    shapes = {"0.weight": (8, 4), "0.bias": (8,), "2.weight": (3, 8), "2.bias": (3,)}
+    weights = {k: rng.standard_normal(s).astype(np.float32) for k, s in shapes.items()}
     path = str(tmp_path / "torch_model.safetensors")
     save_file(weights, path, metadata={"format": "pt"})
     model = _model()

@@ -64,7 +64,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     if worst is not None and worst[0] > 0:
         _, k, i, a, n = worst
         msg = (f"Jacobian mismatch for input {k} (shape {checked[k].shape}) at index {tuple(map(int, i))}: "
-               f"analytic {a:.8g} vs numerical {n:.8g} (|diff| {abs(a - n):.3g} > atol {atol} + rtol {rtol} * |numerical|)")
+               f"analytic {a:.8g} vs numerical {n:.8g} "
+               f"(|diff| {abs(a - n):.3g} > atol {atol} + rtol {rtol} * |numerical|)")
         if raise_exception:
             raise GradcheckError(msg)
         return False

@@ -80,5 +80,5 @@ def resolve(spec):
     dev = device("cpu" if spec is None else spec)
     if dev.type == "cuda" and dev.index is None:
         dev = device("cuda", cuda.current_device())
-    dev.backend  # load it now: a missing CuPy, driver or GPU is reported here, in one clear error
+    BACKENDS[dev.type].load(dev.index)  # load now: a missing CuPy, driver or GPU is reported here, clearly
     return dev

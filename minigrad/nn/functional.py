@@ -9,6 +9,7 @@
 from ..ops.linalg import linear
 from ..ops.math import relu, sigmoid, tanh
 from ..ops.softmax import cross_entropy, log_softmax, softmax
+from ..tensor import Tensor
 
 __all__ = ["cross_entropy", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid",
            "softmax", "tanh"]
@@ -34,17 +35,17 @@ def mse_loss(input, target, reduction="mean"):
 
 
 def nll_loss(input, target, reduction="mean", ignore_index=-100):
-    """-input[r, target[r]] for log-probabilities `input` (N, C) or (C,), reduced over kept rows."""
+    """-input[r, target[r]] for log-probabilities of shape (N, C), (C,) or (N, C, d1, ...),
+    reduced over the rows whose target is not ignore_index."""
     if target.dtype.kind not in "iu":
         raise TypeError(f"nll_loss expects integer class targets, got {target.dtype}; use target.long()")
-    x = input if input.ndim > 1 else input.unsqueeze(0)
-    t = target.reshape(-1)
-    if x.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C)
-        x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, x.shape[1])
-    xp = x.device.xp
-    keep = t.data != ignore_index
-    picked = x[xp.arange(t.shape[0]), xp.where(keep, t.data, 0)] * type(x)._make(keep.astype(x.dtype), x.device, False, None)
+    x = input.unsqueeze(0) if input.ndim == 1 else input
+    if x.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C): classes last
+        x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, input.shape[1])
+    xp, t = x.device.xp, target.data.reshape(-1)
+    keep = t != ignore_index
+    picked = x[xp.arange(t.size), xp.where(keep, t, 0)]  # (rows,): log-probability of each target
+    losses = -picked * Tensor._make(keep.astype(x.dtype), x.device, False, None)
     if reduction == "mean":
-        return -picked.sum() / float(keep.sum())
-    losses = -picked
-    return _reduce(losses if reduction != "none" else losses.reshape(target.shape), reduction)
+        return losses.sum() / float(keep.sum())
+    return _reduce(losses.reshape(target.shape) if reduction == "none" else losses, reduction)
