@@ -78,24 +78,28 @@ def numpy_stepper(size):
     return step
 
 
-# ---------------------------------------------------------------- minigrad
-def minigrad_stepper(size):
-    import minigrad as mg
-    import minigrad.nn.functional as F
-    from minigrad import nn, optim
-
-    x, t, params = make_data(size)
+# ---------------------------------------------------------------- minigrad and PyTorch
+def mlp_from_weights(fw, params):
+    """Sequential(Linear, ReLU, ..., Linear) holding `params`, written once for minigrad and PyTorch:
+    the same code runs with either module as `fw` — the API minigrad promises."""
     layers = []
     for i, (w, b) in enumerate(params):
-        layer = nn.Linear(w.shape[1], w.shape[0])
-        layer.load_state_dict({"weight": mg.tensor(w), "bias": mg.tensor(b)})
-        layers += [layer, nn.ReLU()] if i < len(params) - 1 else [layer]
-    model = nn.Sequential(*layers)
-    opt = optim.SGD(model.parameters(), lr=LR)
-    xt, tt = mg.tensor(x), mg.tensor(t)
+        layer = fw.nn.Linear(w.shape[1], w.shape[0])
+        with fw.no_grad():
+            layer.weight.copy_(fw.from_numpy(w))
+            layer.bias.copy_(fw.from_numpy(b))
+        layers += [layer, fw.nn.ReLU()] if i < len(params) - 1 else [layer]
+    return fw.nn.Sequential(*layers)
+
+
+def framework_stepper(fw, size):
+    x, t, params = make_data(size)
+    model = mlp_from_weights(fw, params)
+    opt = fw.optim.SGD(model.parameters(), lr=LR)
+    xt, tt = fw.from_numpy(x), fw.from_numpy(t)
 
     def step():
-        loss = F.cross_entropy(model(xt), tt)
+        loss = fw.nn.functional.cross_entropy(model(xt), tt)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -104,32 +108,17 @@ def minigrad_stepper(size):
     return step
 
 
-# ---------------------------------------------------------------- PyTorch eager
+def minigrad_stepper(size):
+    import minigrad
+
+    return framework_stepper(minigrad, size)
+
+
 def torch_stepper(size):
     import torch
-    import torch.nn.functional as F
-    from torch import nn
+    import torch.nn.functional  # noqa: F401  (makes torch.nn.functional an attribute)
 
-    x, t, params = make_data(size)
-    layers = []
-    for i, (w, b) in enumerate(params):
-        layer = nn.Linear(w.shape[1], w.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-        layers += [layer, nn.ReLU()] if i < len(params) - 1 else [layer]
-    model = nn.Sequential(*layers)
-    opt = torch.optim.SGD(model.parameters(), lr=LR)
-    xt, tt = torch.from_numpy(x), torch.from_numpy(t)
-
-    def step():
-        loss = F.cross_entropy(model(xt), tt)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    return step
+    return framework_stepper(torch, size)
 
 
 STEPPERS = {"numpy": numpy_stepper, "minigrad": minigrad_stepper, "torch": torch_stepper}

@@ -8,6 +8,7 @@ evaluates the test split and stops once accuracy >= 97%. Reported: seconds to th
 and the per-epoch evaluations; data loading excluded), epochs needed, and the ratio.
 """
 
+import importlib
 import statistics
 import sys
 import time
@@ -16,7 +17,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datasets import load_digits  # noqa: E402
+from mlp_step import mlp_from_weights  # noqa: E402
 
 TARGET, MAX_EPOCHS, BATCH, LR, HIDDEN, SEED = 0.97, 50, 32, 1e-3, [256, 128], 0
 
@@ -36,58 +39,20 @@ def batches(n, epoch):
     return [order[i:i + BATCH] for i in range(0, n, BATCH)]
 
 
-def run_minigrad(data, weights):
-    import minigrad as mg
-    import minigrad.nn.functional as F
-    from minigrad import nn, optim
-
-    layers = []
-    for i, (w, b) in enumerate(weights):
-        layer = nn.Linear(w.shape[1], w.shape[0])
-        layer.load_state_dict({"weight": mg.tensor(w), "bias": mg.tensor(b)})
-        layers += [layer, nn.ReLU()] if i < len(weights) - 1 else [layer]
-    model = nn.Sequential(*layers)
-    opt = optim.Adam(model.parameters(), lr=LR)
-    (x, y), (xt, yt) = [(mg.tensor(a), mg.tensor(b)) for a, b in (data["train"], data["test"])]
+def run(fw, data, weights):
+    """Train until test accuracy >= TARGET; (seconds, epochs, accuracy). fw: minigrad or torch."""
+    model = mlp_from_weights(fw, weights)
+    opt = fw.optim.Adam(model.parameters(), lr=LR)
+    (x, y), (xt, yt) = [(fw.from_numpy(a), fw.from_numpy(b)) for a, b in (data["train"], data["test"])]
     t0 = time.perf_counter()
     for epoch in range(1, MAX_EPOCHS + 1):
         for idx in batches(len(y), epoch):
-            idx = mg.from_numpy(idx)
-            loss = F.cross_entropy(model(x[idx]), y[idx])
+            idx = fw.from_numpy(idx)
+            loss = fw.nn.functional.cross_entropy(model(x[idx]), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
-        with mg.no_grad():
-            acc = (model(xt).argmax(dim=1) == yt).float().mean().item()
-        if acc >= TARGET:
-            return time.perf_counter() - t0, epoch, acc
-    return float("nan"), MAX_EPOCHS, acc
-
-
-def run_torch(data, weights):
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
-
-    layers = []
-    for i, (w, b) in enumerate(weights):
-        layer = nn.Linear(w.shape[1], w.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-        layers += [layer, nn.ReLU()] if i < len(weights) - 1 else [layer]
-    model = nn.Sequential(*layers)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    (x, y), (xt, yt) = [(torch.from_numpy(a), torch.from_numpy(b)) for a, b in (data["train"], data["test"])]
-    t0 = time.perf_counter()
-    for epoch in range(1, MAX_EPOCHS + 1):
-        for idx in batches(len(y), epoch):
-            idx = torch.from_numpy(idx)
-            loss = F.cross_entropy(model(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
+        with fw.no_grad():
             acc = (model(xt).argmax(dim=1) == yt).float().mean().item()
         if acc >= TARGET:
             return time.perf_counter() - t0, epoch, acc
@@ -100,7 +65,9 @@ def main():
     if len(sys.argv) == 2:  # child: one framework, one run, in its own process (no thread-pool contention)
         data = load_digits(SEED)
         weights = initial_weights([64, *HIDDEN, 10])
-        print(*{"minigrad": run_minigrad, "torch": run_torch}[sys.argv[1]](data, weights))
+        fw = importlib.import_module(sys.argv[1])
+        importlib.import_module(sys.argv[1] + ".nn.functional")
+        print(*run(fw, data, weights))
         return
     names = ["minigrad"]
     try:

@@ -20,9 +20,10 @@ from .autograd import engine
 from .autograd.grad_mode import state as _grad_state
 from .backend import Device
 from .backend import device as _device
+from .conversions import Convertible
 
 
-class Tensor:
+class Tensor(Convertible):
     __slots__ = ("data", "device", "requires_grad", "grad", "grad_fn", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -169,15 +170,6 @@ class Tensor:
             out = convert.Cast.apply(out, dtype=np.dtype(dtype))
         return out
 
-    def float(self):
-        return self.to(dtypes.float32)
-
-    def double(self):
-        return self.to(dtypes.float64)
-
-    def half(self):
-        return self.to(dtypes.float16)
-
     def long(self):
         return self.to(dtypes.int64)
 
@@ -186,12 +178,6 @@ class Tensor:
 
     def bool(self):
         return self.to(dtypes.bool)
-
-    def cpu(self):
-        return self.to("cpu")
-
-    def cuda(self, device=None):
-        return self.to(_device("cuda" if device is None else device))
 
     def clone(self):
         return convert.Cast.apply(self, dtype=self.dtype)  # a cast always copies

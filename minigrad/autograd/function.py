@@ -29,6 +29,7 @@ class Function:
     def apply(cls, *args, **options):
         device = None
         requires_grad = False
+        arrays = []
         for a in args:
             if isinstance(a, Tensor):
                 if device is None:
@@ -39,10 +40,13 @@ class Function:
                         f"but found {device} and {a.device}; move one with .to(device)"
                     )
                 requires_grad = requires_grad or a.requires_grad
+                arrays.append(a.data)
+            else:
+                arrays.append(a)
         fn = cls()
         fn.xp = device.xp
         fn.device = device
-        out = fn.forward(*[a.data if isinstance(a, Tensor) else a for a in args], **options)
+        out = fn.forward(*arrays, **options)
         if out.ndim == 0:
             out = fn.xp.asarray(out)  # NumPy turns 0-d results into immutable scalars; keep arrays
         # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)

@@ -13,16 +13,16 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from .. import dtypes
 from ..autograd.grad_mode import no_grad
 from ..backend import Device, resolve
+from ..conversions import Convertible
 from ..tensor import Tensor
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
-class Module:
+class Module(Convertible):
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -218,21 +218,6 @@ class Module:
                         if t.grad is not None:
                             _convert_(t.grad, dtype, device)
         return self
-
-    def float(self):
-        return self.to(dtypes.float32)
-
-    def double(self):
-        return self.to(dtypes.float64)
-
-    def half(self):
-        return self.to(dtypes.float16)
-
-    def cpu(self):
-        return self.to("cpu")
-
-    def cuda(self, device=None):
-        return self.to("cuda" if device is None else device)
 
     # ------------------------------------------------------------ repr
     def extra_repr(self):

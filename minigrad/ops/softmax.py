@@ -50,32 +50,38 @@ class CrossEntropy(Function):
         else:
             x2 = xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 2 else x[None]
         t = target.reshape(-1)
-        self.valid = t != ignore_index
-        self.t = xp.where(self.valid, t, 0)
+        keep = t != ignore_index
+        self.keep = None if keep.all() else keep  # None: every row counts, the usual case
+        self.t = t if self.keep is None else xp.where(keep, t, 0)
         n_classes = x2.shape[1]
         if t.size and (int(self.t.min()) < 0 or int(self.t.max()) >= n_classes):
-            bad = t[self.valid & ((t < 0) | (t >= n_classes))][0]
+            bad = t[keep & ((t < 0) | (t >= n_classes))][0]
             raise IndexError(f"cross_entropy: target {int(bad)} is out of bounds for {n_classes} classes "
                              f"(input shape {x.shape}); targets must be in [0, {n_classes - 1}]")
-        z, lse = _shifted(xp, x2, 1)
-        self.p = xp.exp(z - lse)  # softmax, kept for backward
-        rows = xp.arange(t.size)
-        losses = (lse[:, 0] - z[rows, self.t]) * self.valid
+        z = x2 - x2.max(axis=1, keepdims=True)
+        e = xp.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        self.p = e / s  # softmax, kept for backward
+        losses = xp.log(s[:, 0]) - z[xp.arange(t.size), self.t]  # lse(x_r) - x_r[t_r], shift cancels
+        if self.keep is not None:
+            losses *= self.keep
         if reduction == "none":
             return losses.reshape(target.shape)
         if reduction == "sum":
             return losses.sum()
-        self.count = self.valid.sum().astype(x.dtype)  # mean over the targets not ignored
+        self.count = t.size if self.keep is None else int(keep.sum())  # mean over the rows not ignored
         return losses.sum() / self.count
 
     def backward(self, g):
         xp = self.xp
         if self.reduction == "none":
-            w = self.valid * g.reshape(-1)  # (rows,): each row's weight in the loss
+            w = g.reshape(-1)  # (rows,): each row's weight in the loss
         else:
-            w = self.valid * (g / self.count if self.reduction == "mean" else g)
-        dx = self.p * w[:, None]
-        dx[xp.arange(dx.shape[0]), self.t] -= w  # softmax - onehot, scaled
+            w = g / self.count if self.reduction == "mean" else g  # 0-d: one weight for all rows
+        if self.keep is not None:
+            w = w * self.keep
+        dx = self.p * xp.reshape(w, (-1, 1))
+        dx[xp.arange(dx.shape[0]), self.t] -= xp.reshape(w, (-1,))  # (softmax - onehot) * w
         if len(self.shape) <= 2:
             return dx.reshape(self.shape), None
         moved = (self.shape[0], *self.shape[2:], self.shape[1])  # x's shape with classes last

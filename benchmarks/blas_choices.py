@@ -1,0 +1,67 @@
+"""Can a BLAS choice take minigrad past the NumPy floor? Thread count and GEMM layout, measured.
+
+    python benchmarks/blas_choices.py
+
+For each GEMM of the mnist and wide MLP steps: OpenBLAS with 1 vs 2 threads, and the weight gradient
+computed as g^T x (what minigrad does) vs (x^T g)^T (same numbers, other operand order: its result is
+the transpose of a C-contiguous array). Then the cost the second layout brings along: the optimizer
+update p -= lr * dW with a C- vs an F-ordered dW. With PyTorch installed, its GEMM time is listed too.
+"""
+
+import statistics
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+SHAPES = [(256, 784, 512), (256, 512, 512), (1024, 1024, 4096), (1024, 4096, 4096)]  # batch, in, out
+
+
+def ms(fn, repeats):
+    fn()
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples) * 1e3
+
+
+def main():
+    blas = [(i["internal_api"], i.get("architecture"), i["version"]) for i in threadpool_info()]
+    print("BLAS:", blas)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    rng = np.random.default_rng(0)
+    print(f"{'GEMM (batch, in, out)':36} {'1 thread':>9} {'2 threads':>10} {'torch':>8}")
+    for b, n_in, n_out in SHAPES:
+        x = rng.standard_normal((b, n_in), dtype=np.float32)
+        g = rng.standard_normal((b, n_out), dtype=np.float32)
+        w = rng.standard_normal((n_out, n_in), dtype=np.float32)
+        reps = 200 if b < 1024 else 5
+        cases = {"y = x W^T": (lambda: x @ w.T, "mm_fw"), "dx = g W": (lambda: g @ w, "mm_dx"),
+                 "dW = g^T x": (lambda: g.T @ x, "mm_dw"), "dW = (x^T g)^T": (lambda: (x.T @ g).T, None)}
+        tx, tg, tw = (torch.from_numpy(a) for a in (x, g, w)) if torch else (None, None, None)
+        torch_fns = {"mm_fw": lambda: tx @ tw.T, "mm_dx": lambda: tg @ tw, "mm_dw": lambda: tg.T @ tx}
+        for name, (fn, tkey) in cases.items():
+            with threadpool_limits(1):
+                one = ms(fn, reps)
+            two = ms(fn, reps)
+            tt = f"{ms(torch_fns[tkey], reps):8.3f}" if torch and tkey else f"{'':8}"
+            print(f"{name + ' ' + str((b, n_in, n_out)):36} {one:9.3f} {two:10.3f} {tt}")
+    p = rng.standard_normal((4096, 4096), dtype=np.float32)
+    s = np.empty_like(p)
+    for order in ("C", "F"):
+        d = np.asarray(rng.standard_normal((4096, 4096), dtype=np.float32), order=order)
+
+        def update():
+            np.multiply(d, 0.01, out=s)
+            np.subtract(p, s, out=p)
+
+        print(f"update p -= lr * dW (4096 x 4096), dW {order}-ordered: {ms(update, 5):8.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
