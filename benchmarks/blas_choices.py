@@ -41,26 +41,34 @@ def main():
         g = rng.standard_normal((b, n_out), dtype=np.float32)
         w = rng.standard_normal((n_out, n_in), dtype=np.float32)
         reps = 200 if b < 1024 else 5
-        cases = {"y = x W^T": (lambda: x @ w.T, "mm_fw"), "dx = g W": (lambda: g @ w, "mm_dx"),
-                 "dW = g^T x": (lambda: g.T @ x, "mm_dw"), "dW = (x^T g)^T": (lambda: (x.T @ g).T, None)}
-        tx, tg, tw = (torch.from_numpy(a) for a in (x, g, w)) if torch else (None, None, None)
-        torch_fns = {"mm_fw": lambda: tx @ tw.T, "mm_dx": lambda: tg @ tw, "mm_dw": lambda: tg.T @ tx}
-        for name, (fn, tkey) in cases.items():
+        cases, torch_fns = gemms(x, g, w), gemms(*map(torch.from_numpy, (x, g, w))) if torch else {}
+        for name, fn in cases.items():
             with threadpool_limits(1):
                 one = ms(fn, reps)
             two = ms(fn, reps)
-            tt = f"{ms(torch_fns[tkey], reps):8.3f}" if torch and tkey else f"{'':8}"
+            tt = f"{ms(torch_fns[name], reps):8.3f}" if torch_fns else ""
             print(f"{name + ' ' + str((b, n_in, n_out)):36} {one:9.3f} {two:10.3f} {tt}")
     p = rng.standard_normal((4096, 4096), dtype=np.float32)
-    s = np.empty_like(p)
     for order in ("C", "F"):
         d = np.asarray(rng.standard_normal((4096, 4096), dtype=np.float32), order=order)
+        print(f"update p -= lr * dW (4096 x 4096), dW {order}-ordered: {ms(update(p, d), 5):8.2f} ms")
 
-        def update():
-            np.multiply(d, 0.01, out=s)
-            np.subtract(p, s, out=p)
 
-        print(f"update p -= lr * dW (4096 x 4096), dW {order}-ordered: {ms(update, 5):8.2f} ms")
+def gemms(x, g, w):
+    """The step's GEMMs for activations x, upstream gradient g and weight w (NumPy or torch)."""
+    return {"y = x W^T": lambda: x @ w.T, "dx = g W": lambda: g @ w,
+            "dW = g^T x": lambda: g.T @ x, "dW = (x^T g)^T": lambda: (x.T @ g).T}
+
+
+def update(p, d):
+    """The SGD update p -= lr * d through a work buffer, as minigrad's optimizer does it."""
+    s = np.empty_like(p)
+
+    def run():
+        np.multiply(d, 0.01, out=s)
+        np.subtract(p, s, out=p)
+
+    return run
 
 
 if __name__ == "__main__":

@@ -100,7 +100,9 @@ def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
 
 
 def randint(low, high=None, size=(), dtype=None, device=None, generator=None):
-    """Integers uniform on [low, high)."""
+    """Integers uniform on [low, high): randint(high, size) or randint(low, high, size), like PyTorch."""
+    if isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     host = rng(generator).integers(low, high, size=_sizes((size,)), dtype=np.dtype(dtype or dtypes.int64))

@@ -58,6 +58,22 @@ def test_reductions_over_any_dims(dims, data):
         assert gradcheck(f, (x,))
 
 
+UNARY = {
+    "exp": lambda x: x.exp(), "log": lambda x: (x.abs() + 0.5).log(), "sqrt": lambda x: (x * x + 0.5).sqrt(),
+    "abs": lambda x: (x + 0.1).abs(), "relu": lambda x: (x + 0.05).relu(), "sigmoid": lambda x: x.sigmoid(),
+    "tanh": lambda x: x.tanh(), "clamp": lambda x: x.clamp(-0.3, 0.3), "neg_pow": lambda x: (-x) ** 2,
+    "softmax": lambda x: mg.softmax(x.reshape(1, -1), -1),
+    "log_softmax": lambda x: mg.log_softmax(x.reshape(-1, 1), 0),
+}
+
+
+@pytest.mark.parametrize("op", UNARY)
+@given(shape=st.lists(st.integers(1, 3), min_size=0, max_size=3))
+def test_unary_gradients_over_shapes(op, shape):
+    x = mg.tensor(np.asarray(np.random.default_rng(0).standard_normal(shape) * 0.6), requires_grad=True)
+    assert gradcheck(UNARY[op], (x,))
+
+
 def test_gradcheck_reports_the_worst_element():
     class Wrong(mg.autograd.Function):
         def forward(self, x):

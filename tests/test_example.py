@@ -20,8 +20,11 @@ def run(*argv):
     return train_mlp.train(train_mlp.parse_args([*argv, "--quiet"]), log=lambda *a: None)
 
 
-def test_two_epochs_on_digits_reach_85_percent():
-    assert run("--epochs", "2", "--device", "cpu")["test_acc"] >= 0.85
+def test_main_two_epochs_on_digits_reach_85_percent(capsys):
+    assert train_mlp.main(["--epochs", "2", "--device", "cpu", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("test accuracy ")[1].split()[0])
+    assert accuracy >= 0.85 and "confusion matrix" in out and "device: cpu" in out
 
 
 def test_same_seed_same_numbers():

@@ -27,6 +27,7 @@ def test_factories_shapes_and_values(device):
     assert host(mg.arange(1, 7, 2, device=device)).tolist() == [1, 3, 5]
     r = mg.rand(1000, device=device)
     assert 0 <= host(r).min() and host(r).max() < 1
+    assert mg.randint(5, (3, 2), device=device).shape == (3, 2)
     i = mg.randint(0, 5, (100,), device=device)
     assert i.dtype == mg.int64 and host(i).min() >= 0 and host(i).max() < 5
     x = mg.randn(3, 4, device=device)

@@ -136,10 +136,9 @@ def expand(x, *sizes):
     sizes = _sizes(sizes)
     lead = len(sizes) - x.ndim
     shape = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
-    try:
-        x.device.xp.broadcast_shapes(x.shape, shape)
-    except ValueError:
-        raise RuntimeError(f"expand: shape {x.shape} cannot be expanded to {sizes}") from None
+    if lead < 0 or any(n != m and n != 1 for n, m in zip(x.shape, shape[lead:])):
+        raise RuntimeError(f"expand: shape {x.shape} cannot be expanded to {sizes}: each dim must match "
+                           "or be 1, and new dims can only be added in front")
     return Expand.apply(x, shape=shape)
 
 

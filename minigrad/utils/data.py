@@ -10,7 +10,7 @@ costs one copy of the batch. Shuffling draws from `generator` (or the global one
 
 import numpy as np
 
-from ..factories import tensor
+from ..factories import from_numpy, tensor
 from ..random import rng
 from ..tensor import Tensor
 
@@ -75,6 +75,6 @@ class DataLoader:
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             idx = order[start:start + self.batch_size]
             if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
-                yield self.dataset[idx]  # one gather per tensor instead of per-sample stacking
+                yield self.dataset[from_numpy(idx)]  # one gather per tensor, on the tensors' device
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
