@@ -28,12 +28,15 @@ class Tensor(Convertible):
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, device=None):
-        """Wrap an existing array without copying; most code wants `minigrad.tensor` instead."""
-        self.data = data.data if isinstance(data, Tensor) else data
-        self.device = _device(device or "cpu")
-        self.requires_grad = requires_grad
-        self.grad = None
-        self.grad_fn = None
+        """Wrap an existing array without copying (Python data becomes float32, as torch.Tensor(...)
+        does); most code wants the factory `minigrad.tensor` instead."""
+        if isinstance(data, Tensor):
+            data = data.data
+        elif not hasattr(data, "shape"):
+            data = np.asarray(data, dtype=dtypes.default_float)
+        self.data, self.device = data, _device(device or "cpu")
+        self.grad, self.grad_fn, self.requires_grad = None, None, False
+        self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data, device, requires_grad, grad_fn):
@@ -123,16 +126,28 @@ class Tensor(Convertible):
         self.requires_grad = requires_grad
         return self
 
+    def _check_inplace(self, other_requires_grad=False):
+        # Writing into a buffer that autograd may have saved would silently corrupt gradients
+        # (PyTorch tracks versions to detect it); we refuse while a graph could be recorded.
+        if _grad_state.enabled and (self.requires_grad or other_requires_grad):
+            raise RuntimeError(
+                f"in-place operation on a tensor that requires grad (shape {self.shape}); wrap it in "
+                "`with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
+            )
+
     def zero_(self):
-        self.data[...] = 0
-        return self
+        return self.fill_(0)
 
     def fill_(self, value):
+        self._check_inplace()
         self.data[...] = value
         return self
 
     def copy_(self, src):
-        src = src.data if isinstance(src, Tensor) else src
+        """Copy src's values into this tensor's storage (from any device, cast to this dtype)."""
+        self._check_inplace()
+        if isinstance(src, Tensor):
+            src = self.device.backend.to_device(src.device.backend.to_host(src.data))
         self.data[...] = src
         return self
 
@@ -383,7 +398,6 @@ class Tensor(Convertible):
     def __matmul__(self, other):
         return linalg.matmul(self, other)
 
-
     def __iadd__(self, other):
         return self._inplace(self.__add__(other))
 
@@ -397,13 +411,8 @@ class Tensor(Convertible):
         return self._inplace(self.__truediv__(other))
 
     def _inplace(self, result):
-        # In-place arithmetic writes into this tensor's buffer; autograd would need version counters
-        # to stay correct, so (like PyTorch on leaves) it is refused while a graph is recorded.
-        if _grad_state.enabled and (self.requires_grad or result.requires_grad):
-            raise RuntimeError(
-                f"in-place operation on a tensor that requires grad (shape {self.shape}); "
-                "wrap it in `with minigrad.no_grad():` or use the out-of-place form `x = x + y`"
-            )
+        """x op= y: compute out of place, then write into x's own buffer."""
+        self._check_inplace(result.requires_grad)
         self.data[...] = result.data
         return self
 
@@ -431,11 +440,7 @@ class Tensor(Convertible):
         return shape_ops.getitem(self, index)
 
     def __setitem__(self, index, value):
-        if _grad_state.enabled and self.requires_grad:
-            raise RuntimeError(
-                f"in-place assignment into a tensor that requires grad (shape {self.shape}); "
-                "wrap it in `with minigrad.no_grad():`"
-            )
+        self._check_inplace()
         self.data[shape_ops.to_index(index, self.device)] = value.data if isinstance(value, Tensor) else value
 
 
