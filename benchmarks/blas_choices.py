@@ -8,23 +8,15 @@ the transpose of a C-contiguous array). Then the cost the second layout brings a
 update p -= lr * dW with a C- vs an F-ordered dW. With PyTorch installed, its GEMM time is listed too.
 """
 
-import statistics
-import time
-
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
+from timing import median_seconds
 
 SHAPES = [(256, 784, 512), (256, 512, 512), (1024, 1024, 4096), (1024, 4096, 4096)]  # batch, in, out
 
 
 def ms(fn, repeats):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples) * 1e3
+    return median_seconds(fn, repeats, warmup=1) * 1e3
 
 
 def main():

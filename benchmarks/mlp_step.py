@@ -17,10 +17,10 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 import tracemalloc
 
 import numpy as np
+from timing import median_seconds
 
 SIZES = {  # batch, widths (input, hidden..., classes)
     "digits": (128, [64, 128, 10]),
@@ -158,12 +158,7 @@ def child(mode, name, size, repeats):
             tracemalloc.stop()
         return {"rss": rss, "tracemalloc": traced}
     losses = [step() for _ in range(3)]  # warm-up; the same data and weights -> the same losses
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return {"ms": statistics.median(times) * 1e3, "losses": losses}
+    return {"ms": median_seconds(step, repeats, warmup=0) * 1e3, "losses": losses}
 
 
 def run_child(mode, name, size, repeats=0):

@@ -8,27 +8,13 @@ The overhead is minigrad's time minus NumPy's time for the same arithmetic. Targ
 < 5 us forward and < 10 us forward+backward per op on a 2-core machine.
 """
 
-import statistics
-import time
-
 import numpy as np
+from timing import median_seconds
 
 import minigrad as mg
 
 N = 200  # ops per timed chain
 REPEATS = 200
-
-
-def timeit(fn, repeats=REPEATS):
-    """Median seconds of fn() over repeats (after a warm-up)."""
-    for _ in range(10):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
 
 
 def main():
@@ -66,7 +52,7 @@ def main():
             ("forward+backward", numpy_forward_backward, mg_forward_backward, 10.0)]
     print(f"{'':18} {'NumPy us/op':>12} {'minigrad us/op':>15} {'overhead us/op':>15} {'target':>8}")
     for name, ref, ours, target in rows:
-        t_np, t_mg = timeit(ref) / N * 1e6, timeit(ours) / N * 1e6
+        t_np, t_mg = (median_seconds(f, REPEATS, warmup=10) / N * 1e6 for f in (ref, ours))
         print(f"{name:18} {t_np:12.2f} {t_mg:15.2f} {t_mg - t_np:15.2f} {'< ' + str(target):>8}")
 
 

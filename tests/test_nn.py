@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 from conftest import host
+from test_seeds import make_net
 
 import minigrad as mg
 import minigrad.nn.functional as F
@@ -12,16 +13,7 @@ from minigrad import nn
 from minigrad.autograd import gradcheck
 from minigrad.nn import init
 
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(10, 5)
-        self.fc2 = nn.Linear(5, 2)
-
-    def forward(self, x):
-        x = F.relu(self.fc1(x))
-        return self.fc2(x)
+Net = make_net  # the seed tutorial's two-layer Net (tests/test_seeds.py)
 
 
 # ------------------------------------------------------------------ Module

@@ -52,7 +52,7 @@ def test_guide_bias_free_projections_and_heads():
     assert classifier.weight.shape == (10, 128) and classifier.bias.shape == (10,)
 
 
-def _net():
+def make_net():
     import minigrad.nn.functional as F
     from minigrad import nn
 
@@ -73,7 +73,7 @@ def _net():
 def test_guide_net_module():
     import minigrad
 
-    net = _net()
+    net = make_net()
     assert net(minigrad.randn(7, 10)).shape == (7, 2)
     assert [n for n, _ in net.named_parameters()] == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
 
@@ -83,7 +83,7 @@ def test_guide_pytorch2_tips_compile_amp_quantization_functional():
     import minigrad.ao.quantization as quant
     import minigrad.nn.functional as F
 
-    net = _net()
+    net = make_net()
     model = minigrad.compile(net)
     x = minigrad.randn(4, 10)
     with minigrad.cuda.amp.autocast():
