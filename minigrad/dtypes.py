@@ -22,10 +22,6 @@ default_float = float32
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating
 
 
-def is_floating(dtype):
-    return dtype.kind == "f"
-
-
 def _category(dtype):
     return _KIND_RANK[dtype.kind]
 

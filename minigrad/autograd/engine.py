@@ -50,8 +50,9 @@ def backward(root, grad, retain_graph=False):
 def _accumulate(leaf, gi, g):
     """leaf.grad += gi, in place after the first backward, like PyTorch's AccumulateGrad."""
     if leaf.grad is None:
-        # gi may be g itself or a view of it (add, reshape pass g through): then it is shared with
-        # another input's gradient, so the leaf gets its own copy before anything adds into it.
+        # gi may be g itself or a view of memory someone else holds (add passes g through to both
+        # inputs, sum's backward broadcasts it): the leaf gets its own copy before anything adds into
+        # it. Fresh results (matmul, reductions) are kept as they are — no copy on the common path.
         if gi is g or gi.base is not None:
             gi = gi.copy()
         leaf.grad = type(leaf)._make(gi, leaf.device, False, None)
