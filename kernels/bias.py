@@ -5,7 +5,9 @@
 
 y is the GEMM output, C-contiguous, of any rank: we see it as a flat vector of rows * n elements.
 Thread i of the grid handles elements i, i + stride, ... (grid-stride loop), so neighbouring threads
-touch neighbouring addresses (coalesced), and b, n floats, stays in L1/L2 for every row.
+touch neighbouring addresses (coalesced), and b, n floats, stays in L1/L2 for every row. The column
+j = i mod n is computed once per thread and then advanced by stride mod n: a 64-bit division per
+element would cost more than the memory traffic it serves.
 The add runs in the accumulator type (launch.accumulator) and rounds once on the store: for float16
 that is exactly the correctly rounded float16 sum (float32 carries more than 2 * 11 + 2 bits, so
 the double rounding is harmless).
@@ -17,34 +19,33 @@ from .launch import THREADS, accumulator, elementwise_blocks, stream
 
 
 @cuda.jit
-def bias_add_kernel(y, b, zero):
-    # y: (rows * n,) flat view, b: (n,)
+def bias_add_kernel(y, b, zero, relu):
+    # y: (rows * n,) flat view, b: (n,); relu is the same for every thread, so its branch is free
     n = b.shape[0]
-    for i in range(cuda.grid(1), y.shape[0], cuda.gridsize(1)):
-        y[i] = zero + y[i] + b[i % n]
-
-
-@cuda.jit
-def bias_add_relu_kernel(y, b, zero):
-    n = b.shape[0]
-    for i in range(cuda.grid(1), y.shape[0], cuda.gridsize(1)):
-        v = zero + y[i] + b[i % n]
-        if v < 0:
+    i, stride = cuda.grid(1), cuda.gridsize(1)
+    j, step = i % n, stride % n  # column of element i, advanced without a division per element
+    while i < y.shape[0]:
+        v = zero + y[i] + b[j]
+        if relu and v < 0:  # a separate store, not `max(v, 0)`: the int 0 would widen v to float64
             y[i] = 0
         else:
             y[i] = v  # NaN passes through, as in NumPy's maximum and PyTorch's relu
+        i += stride
+        j += step
+        if j >= n:
+            j -= n
 
 
-def _launch(kernel, y, b):
+def _launch(y, b, relu):
     flat = y.reshape(-1)  # a view: y is C-contiguous
-    kernel[elementwise_blocks(flat.shape[0]), THREADS, stream()](flat, b, accumulator(y.dtype))
+    bias_add_kernel[elementwise_blocks(flat.shape[0]), THREADS, stream()](flat, b, accumulator(y.dtype), relu)
 
 
 def bias_add(y, b):
     """y[..., j] += b[j] in place; y C-contiguous with last dim len(b)."""
-    _launch(bias_add_kernel, y, b)
+    _launch(y, b, False)
 
 
 def bias_add_relu(y, b):
     """y[..., j] = max(y[..., j] + b[j], 0) in place."""
-    _launch(bias_add_relu_kernel, y, b)
+    _launch(y, b, True)

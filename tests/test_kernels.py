@@ -121,7 +121,7 @@ def _ptxas():
 
 
 # streaming kernels: a few 64-bit indices (and one accumulator plus the shared-memory fold)
-CEILINGS = {"bias_add_kernel": 32, "bias_add_relu_kernel": 32, "column_sum_kernel": 32,
+CEILINGS = {"bias_add_kernel": 32, "column_sum_kernel": 32,
             "relu_column_sum_kernel": 40}
 
 
@@ -133,7 +133,7 @@ def _signatures():
     acc = types.float32  # the accumulator (launch.accumulator) for float16 and float32 data
     for t in (types.float32, types.float16):
         vec, mat, partial = t[::1], t[:, ::1], acc[:, ::1]
-        sigs += [(bias.bias_add_kernel, (vec, vec, acc)), (bias.bias_add_relu_kernel, (vec, vec, acc)),
+        sigs += [(bias.bias_add_kernel, (vec, vec, acc, types.boolean)),
                  (reduce.column_sum_kernel, (mat, mat, acc)), (reduce.column_sum_kernel, (mat, partial, acc)),
                  (reduce.column_sum_kernel, (partial, mat, acc)),
                  (reduce.relu_column_sum_kernel, (mat, mat, mat, partial, acc))]
