@@ -139,8 +139,12 @@ def train(args, log=print):
             ckpt = mg.load(args.resume, map_location=device)
         except (OSError, ValueError) as e:
             raise UsageError(f"--resume: {e}") from None
-        model.load_state_dict(ckpt["model"])
-        opt.load_state_dict(ckpt["optimizer"])
+        try:
+            model.load_state_dict(ckpt["model"])
+            opt.load_state_dict(ckpt["optimizer"])
+        except (KeyError, RuntimeError, ValueError) as e:
+            raise UsageError(f"--resume {args.resume} does not fit this model (same --hidden and "
+                             f"--optimizer as when it was saved?): {e}") from None
         history, start = ckpt["history"], ckpt["epoch"] + 1
         log(f"resumed from {args.resume} after epoch {ckpt['epoch']}")
 

@@ -44,6 +44,13 @@ def test_resume_reproduces_the_uninterrupted_run_bit_for_bit(tmp_path, optimizer
     assert [h["epoch"] for h in resumed["history"]] == [1, 2, 3]
 
 
+def test_resume_into_a_different_model_is_a_clear_error(tmp_path, capsys):
+    ckpt = str(tmp_path / "ckpt.safetensors")
+    run("--epochs", "1", "--device", "cpu", "--hidden", "32", "--save", ckpt)
+    assert train_mlp.main(["--epochs", "2", "--device", "cpu", "--hidden", "64", "--resume", ckpt, "--quiet"]) == 2
+    assert "does not fit this model" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("device", DEVICES[1:])
 def test_a_few_steps_on_cuda_match_cpu(device):
     small = ("--subset", "48", "--batch-size", "16", "--hidden", "16", "--epochs", "1")

@@ -23,7 +23,11 @@ def _outputs(fn, inputs):
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
-    """True if fn's analytic gradients match finite differences for every input requiring grad."""
+    """True if fn's analytic gradients match finite differences for every input requiring grad.
+
+    Raises GradcheckError naming the worst element (or returns False with raise_exception=False).
+    The inputs' `.grad` is overwritten by the analytic gradient.
+    """
     inputs = tuple(inputs)
     for t in inputs:
         if getattr(t, "requires_grad", False) and t.dtype != np.float64:
