@@ -54,8 +54,25 @@ def test_reductions_over_any_dims(dims, data):
                               st.sets(st.integers(0, len(dims) - 1), min_size=1).map(tuple)))
     keepdim = data.draw(st.booleans())
     for f in (lambda x: x.sum(dim, keepdim), lambda x: x.mean(dim, keepdim),
-              lambda x: mg.max(x, dim if not isinstance(dim, int) else (dim,), keepdim)):
+              lambda x: mg.max(x, dim if not isinstance(dim, int) else (dim,), keepdim),
+              lambda x: mg.min(x, dim, keepdim)[0] if isinstance(dim, int) else mg.min(x, dim, keepdim)):
         assert gradcheck(f, (x,))
+
+
+def test_max_gradient_among_ties():
+    # Over one dim the gradient follows the returned index (the first maximum), as in PyTorch;
+    # over several dims (amax semantics) it is shared evenly among the tied elements.
+    x = mg.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]], requires_grad=True)
+    values, indices = x.max(dim=1)
+    assert indices.tolist() == [1, 0]
+    values.backward(mg.tensor([1.0, 10.0]))
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [10.0, 0.0, 0.0]]
+    x.grad = None
+    x.max().backward()
+    assert x.grad.tolist() == [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]]
+    x.grad = None
+    x.min(dim=0, keepdim=True).values.sum().backward()
+    assert x.grad.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]
 
 
 UNARY = {

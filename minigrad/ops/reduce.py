@@ -1,7 +1,9 @@
 """Reductions over `dim` (None = all, an int, or a tuple), with `keepdim` like PyTorch.
 
-    sum        dx = g broadcast back over the reduced dims
-    max / min  dx = g where x equals the extreme, shared evenly among ties (PyTorch's amax rule)
+    sum           dx = g broadcast back over the reduced dims
+    max / min     dx = g where x equals the extreme, shared evenly among ties (PyTorch's amax rule)
+    max(dim=int)  dx = g at the index returned with the values, zero elsewhere (PyTorch's rule:
+                  one element per slice takes the whole gradient, even among ties)
 
 mean is sum / count; argmax is not differentiable.
 """
@@ -56,6 +58,18 @@ class Max(Function):
         return (_keep(g, self.x.shape, self.axes, self.keepdim) * share,)
 
 
+class TakeAlong(Function):
+    """y = x at `index` along `dim` (index has keepdim shape); dx = g at that index, 0 elsewhere."""
+
+    def forward(self, x, index, dim=0):
+        self.size, self.index, self.dim = x.shape[dim], index, dim
+        return self.xp.take_along_axis(x, index, axis=dim)
+
+    def backward(self, g):
+        positions = self.xp.arange(self.size).reshape([-1 if i == self.dim else 1 for i in range(g.ndim)])
+        return (self.xp.where(positions == self.index, g, 0),)  # (..., size, ...): g broadcast along dim
+
+
 class MaxResult(tuple):
     """(values, indices), like PyTorch's torch.return_types.max."""
 
@@ -77,10 +91,18 @@ def mean(x, dim=None, keepdim=False):
 
 
 def _extreme(op, x, dim, keepdim):
-    values = Max.apply(x, dim=dim, keepdim=keepdim, op=op)
-    if isinstance(dim, int):  # PyTorch returns (values, indices) when one dim is given
-        return MaxResult((values, argmax(x, dim, keepdim, op="arg" + op)))
-    return values
+    if not isinstance(dim, int):
+        return Max.apply(x, dim=dim, keepdim=keepdim, op=op)
+    # One dim: PyTorch returns (values, indices), and the gradient follows the indices.
+    x1 = x.reshape(1) if x.ndim == 0 else x
+    axis = normalize_dims(dim, x.ndim)[0] if x.ndim else 0
+    if x1.shape[axis] == 0:
+        raise IndexError(f"{op}(): cannot reduce over dimension {dim} of size 0 (shape {x.shape})")
+    indices = argmax(x1, axis, keepdim=True, op="arg" + op)
+    values = TakeAlong.apply(x1, indices.data, dim=axis)
+    if not keepdim or x.ndim == 0:
+        values, indices = values.squeeze(axis), indices.squeeze(axis)
+    return MaxResult((values, indices))
 
 
 def max(x, dim=None, keepdim=False):
