@@ -16,7 +16,7 @@ SHAPES = [(256, 784, 512), (256, 512, 512), (1024, 1024, 4096), (1024, 4096, 409
 
 
 def ms(fn, repeats):
-    return median_seconds(fn, repeats, warmup=1) * 1e3
+    return median_seconds(fn, repeats) * 1e3
 
 
 def main():

@@ -52,7 +52,7 @@ def main():
             ("forward+backward", numpy_forward_backward, mg_forward_backward, 10.0)]
     print(f"{'':18} {'NumPy us/op':>12} {'minigrad us/op':>15} {'overhead us/op':>15} {'target':>8}")
     for name, ref, ours, target in rows:
-        t_np, t_mg = (median_seconds(f, REPEATS, warmup=10) / N * 1e6 for f in (ref, ours))
+        t_np, t_mg = (median_seconds(f, REPEATS, warmup_seconds=0.2) / N * 1e6 for f in (ref, ours))
         print(f"{name:18} {t_np:12.2f} {t_mg:15.2f} {t_mg - t_np:15.2f} {'< ' + str(target):>8}")
 
 

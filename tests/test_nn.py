@@ -202,6 +202,18 @@ def test_losses_match_formulas():
     np.testing.assert_allclose(F.cross_entropy(x, ignore).item(), per_row[0], rtol=1e-6)
 
 
+@pytest.mark.parametrize("ignore_index", [-100, 1, 7])
+def test_cross_entropy_ignore_index_drops_rows_from_loss_and_gradient(ignore_index):
+    x = mg.tensor(np.random.default_rng(0).standard_normal((4, 3)), requires_grad=True)
+    t = mg.tensor([0, ignore_index, 2, ignore_index])
+    F.cross_entropy(x, t, ignore_index=ignore_index).backward()
+    p = np.exp(x.data) / np.exp(x.data).sum(1, keepdims=True)
+    expected = (p - np.eye(3)[[0, 0, 2, 0]]) * np.array([[1], [0], [1], [0]]) / 2  # mean over 2 rows kept
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    per_row = F.cross_entropy(x, t, reduction="none", ignore_index=ignore_index)
+    assert per_row.data[1] == per_row.data[3] == 0
+
+
 def test_softmax_family_is_stable_for_huge_logits():
     x = mg.tensor([[1e4, 0.0, -1e4]], requires_grad=True)
     assert np.isfinite(F.log_softmax(x, 1).data).all()

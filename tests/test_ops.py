@@ -92,6 +92,8 @@ OPS = {
     "cross_entropy_sum_3d": (lambda a: F.cross_entropy(a, on(a, [[1, 0], [2, 2]]), reduction="sum"),
                              lambda a: _np_ce(a.transpose(0, 2, 1).reshape(4, 3), np.array([1, 0, 2, 2])) * 4,
                              [(2, 3, 2)]),
+    "cross_entropy_none": (lambda a: F.cross_entropy(a, on(a, TARGET), reduction="none"),
+                           lambda a: _logsumexp(a, 1)[:, 0] - a[np.arange(3), TARGET], [(3, 5)]),
     "cross_entropy_none_1d": (lambda a: F.cross_entropy(a, on(a, 2), reduction="none"),
                               lambda a: _np_ce(a[None], np.array([2])), [(4,)]),
     "nll_loss": (lambda a: F.nll_loss(a, on(a, TARGET)), lambda a: -a[np.arange(3), TARGET].mean(), [(3, 5)]),

@@ -28,20 +28,21 @@ class Function:
     @classmethod
     def apply(cls, *args, **options):
         device = None
-        requires_grad = False
+        needs_grad = []  # per input: is it a Tensor that requires grad?
         arrays = []
         for a in args:
             if isinstance(a, Tensor):
-                if device is None:
+                if a.device is not device:
+                    if device is not None:
+                        raise RuntimeError(
+                            f"{cls.__name__.lower()}: expected all tensors to be on the same device, "
+                            f"but found {device} and {a.device}; move one with .to(device)"
+                        )
                     device = a.device
-                elif a.device is not device:
-                    raise RuntimeError(
-                        f"{cls.__name__.lower()}: expected all tensors to be on the same device, "
-                        f"but found {device} and {a.device}; move one with .to(device)"
-                    )
-                requires_grad = requires_grad or a.requires_grad
+                needs_grad.append(a.requires_grad)
                 arrays.append(a.data)
             else:
+                needs_grad.append(False)
                 arrays.append(a)
         fn = cls()
         fn.xp = device.xp
@@ -50,9 +51,9 @@ class Function:
         if out.ndim == 0:
             out = fn.xp.asarray(out)  # NumPy turns 0-d results into immutable scalars; keep arrays
         # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)
-        if requires_grad and state.enabled:
+        if state.enabled and True in needs_grad:
             fn.inputs = args
-            fn.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            fn.needs_input_grad = needs_grad
             return Tensor._make(out, fn.device, True, fn)
         return Tensor._make(out, fn.device, False, None)
 

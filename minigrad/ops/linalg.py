@@ -81,7 +81,8 @@ def _check_float(op, *tensors):
 
 
 def matmul(a, b):
-    a, b = amp.cast(a, b)
+    if amp.state.device_type is not None:
+        a, b = amp.cast(a, b)
     _check_float("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}")
@@ -94,11 +95,18 @@ def matmul(a, b):
     return MatMul.apply(a, b)
 
 
-def _check_linear(input, weight, bias):
+def _apply_linear(op, input, weight, bias):
+    """op.apply(input, weight, bias) after autocast and the shape/dtype checks."""
+    if amp.state.device_type is not None:  # autocast on: the GEMM may run in a lower precision
+        input, weight, bias = amp.cast(input, weight, bias)
     x, w, b = input.data, weight.data, None if bias is None else bias.data
-    if (x.dtype.kind == "f" and x.dtype == w.dtype and w.ndim == 2 and x.ndim and x.shape[-1] == w.shape[1]
+    if not (x.dtype.kind == "f" and x.dtype == w.dtype and w.ndim == 2 and x.ndim and x.shape[-1] == w.shape[1]
             and (b is None or b.shape == w.shape[:1] and b.dtype == w.dtype)):
-        return  # the common case, checked in one expression: this runs on every forward
+        _linear_error(input, weight, bias)  # the common case is checked in the one expression above
+    return op.apply(input, weight, bias)
+
+
+def _linear_error(input, weight, bias):
     _check_float("linear", input, weight)
     if weight.ndim != 2 or input.ndim == 0:
         raise RuntimeError(f"linear: expected a 2-D weight and an input of >= 1 dim, got weight "
@@ -111,22 +119,17 @@ def _check_linear(input, weight, bias):
             f"dimension (shape {input.shape}) but weight expects {weight.shape[1]} (weight shape "
             f"{weight.shape}); make the input's last dimension equal in_features"
         )
-    if bias is not None and (bias.shape != (weight.shape[0],) or bias.dtype != weight.dtype):
-        raise RuntimeError(
-            f"linear: bias must have shape ({weight.shape[0]},) and dtype {weight.dtype} to match "
-            f"weight {weight.shape}, got shape {bias.shape} and dtype {bias.dtype}"
-        )
+    raise RuntimeError(
+        f"linear: bias must have shape ({weight.shape[0]},) and dtype {weight.dtype} to match "
+        f"weight {weight.shape}, got shape {bias.shape} and dtype {bias.dtype}"
+    )
 
 
 def linear(input, weight, bias=None):
     """y = input @ weight^T + bias over any leading dims of input (*, in) -> (*, out)."""
-    input, weight, bias = amp.cast(input, weight, bias)
-    _check_linear(input, weight, bias)
-    return Linear.apply(input, weight, bias)
+    return _apply_linear(Linear, input, weight, bias)
 
 
 def linear_relu(input, weight, bias):
     """relu(linear(input, weight, bias)) in one op: the bias kernel applies the ReLU too."""
-    input, weight, bias = amp.cast(input, weight, bias)
-    _check_linear(input, weight, bias)
-    return LinearReLU.apply(input, weight, bias)
+    return _apply_linear(LinearReLU, input, weight, bias)

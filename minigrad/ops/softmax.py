@@ -50,42 +50,45 @@ class CrossEntropy(Function):
         else:
             x2 = xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1]) if x.ndim > 2 else x[None]
         t = target.reshape(-1)
-        keep = t != ignore_index
-        self.keep = None if keep.all() else keep  # None: every row counts, the usual case
-        self.t = t if self.keep is None else xp.where(keep, t, 0)
         n_classes = x2.shape[1]
-        if t.size and (int(self.t.min()) < 0 or int(self.t.max()) >= n_classes):
-            bad = t[keep & ((t < 0) | (t >= n_classes))][0]
+        lo, hi = (int(t.min()), int(t.max())) if t.size else (0, 0)
+        if t.size and lo <= ignore_index <= hi:  # some rows may be ignored: class 0, weight 0
+            self.keep = t != ignore_index
+            self.t = xp.where(self.keep, t, 0)
+            lo, hi = int(self.t.min()), int(self.t.max())
+        else:
+            self.keep, self.t = None, t  # every row counts, the usual case
+        if lo < 0 or hi >= n_classes:
+            bad = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))][0]
             raise IndexError(f"cross_entropy: target {int(bad)} is out of bounds for {n_classes} classes "
                              f"(input shape {x.shape}); targets must be in [0, {n_classes - 1}]")
         z = x2 - x2.max(axis=1, keepdims=True)
         e = xp.exp(z)
         s = e.sum(axis=1, keepdims=True)
         self.p = e / s  # softmax, kept for backward
-        losses = xp.log(s[:, 0]) - z[xp.arange(t.size), self.t]  # lse(x_r) - x_r[t_r], shift cancels
+        self.rows = xp.arange(t.size)
+        losses = xp.log(s[:, 0]) - z[self.rows, self.t]  # lse(x_r) - x_r[t_r], shift cancels
         if self.keep is not None:
             losses *= self.keep
         if reduction == "none":
             return losses.reshape(target.shape)
         if reduction == "sum":
             return losses.sum()
-        self.count = t.size if self.keep is None else int(keep.sum())  # mean over the rows not ignored
+        self.count = t.size if self.keep is None else int(self.keep.sum())  # mean over the rows not ignored
         return losses.sum() / self.count
 
     def backward(self, g):
-        xp = self.xp
-        if self.reduction == "none":
-            w = g.reshape(-1)  # (rows,): each row's weight in the loss
-        else:
-            w = g / self.count if self.reduction == "mean" else g  # 0-d: one weight for all rows
+        # w: each row's weight in the loss, a (rows, 1) column for reduction="none", else 0-d
+        w = g.reshape(-1, 1) if self.reduction == "none" else g / self.count if self.reduction == "mean" else g
         if self.keep is not None:
-            w = w * self.keep
-        dx = self.p * xp.reshape(w, (-1, 1))
-        dx[xp.arange(dx.shape[0]), self.t] -= xp.reshape(w, (-1,))  # (softmax - onehot) * w
+            w = w * self.keep.reshape(-1, 1)
+        dx = self.p.copy()  # (rows, C); the saved softmax stays intact for a retained graph
+        dx[self.rows, self.t] -= 1
+        dx *= w  # (softmax - onehot(t)) * w
         if len(self.shape) <= 2:
             return dx.reshape(self.shape), None
         moved = (self.shape[0], *self.shape[2:], self.shape[1])  # x's shape with classes last
-        return xp.moveaxis(dx.reshape(moved), -1, 1), None
+        return self.xp.moveaxis(dx.reshape(moved), -1, 1), None
 
 
 def cross_entropy(input, target, reduction="mean", ignore_index=-100):
