@@ -23,7 +23,7 @@ import sys
 import tracemalloc
 
 import numpy as np
-from timing import median_seconds
+from timing import median_seconds, warm_up
 
 SIZES = {  # batch, widths (input, hidden..., classes)
     "digits": (128, [64, 128, 10]),
@@ -166,10 +166,12 @@ def time_child(names, size, repeats, blocks=20):
     machine noise hits all of them alike; plus each one's first losses (they must agree)."""
     steps = {n: STEPPERS[n](size) for n in names}
     losses = {n: [steps[n]() for _ in range(3)] for n in names}  # the same data and weights each
+    for n in names:
+        warm_up(steps[n])
     samples = {n: [] for n in names}
     for _ in range(blocks):
         for n in names:
-            samples[n].append(median_seconds(steps[n], max(repeats // blocks, 1), warmup_seconds=0.05))
+            samples[n].append(median_seconds(steps[n], max(repeats // blocks, 1), warmup_seconds=0))
     return {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n]} for n in names}
 
 

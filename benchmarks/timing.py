@@ -1,18 +1,23 @@
-"""The one timing helper the benchmarks share."""
+"""The timing helpers the benchmarks share."""
 
 import statistics
 import time
 
 
-def median_seconds(fn, repeats, warmup_seconds=0.5):
-    """Median wall time of fn() over `repeats` calls, after calling it untimed for `warmup_seconds`.
-
-    The warm-up is measured in time, not calls: on this (virtual, 2-core) machine a process runs its
-    first few hundred milliseconds up to 2x slower (measured: the digits step's median over 2,000
-    calls varied 0.17-0.31 ms from run to run without it, 0.17-0.18 ms with it)."""
-    end = time.perf_counter() + warmup_seconds
+def warm_up(fn, seconds=0.5):
+    """Call fn() untimed for `seconds` (at least once), so that caches, the allocator and the BLAS
+    thread pool settle before anything is timed. Measured in time, not calls, so that it means the
+    same for a 0.1 ms step and a 500 ms one."""
+    end = time.perf_counter() + seconds
+    fn()
     while time.perf_counter() < end:
         fn()
+
+
+def median_seconds(fn, repeats, warmup_seconds=0.5):
+    """Median wall time of fn() over `repeats` calls, after warming up for `warmup_seconds` (0: none)."""
+    if warmup_seconds:
+        warm_up(fn, warmup_seconds)
     samples = []
     for _ in range(repeats):
         t0 = time.perf_counter()

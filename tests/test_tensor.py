@@ -120,6 +120,13 @@ def test_matmul_shape_errors_name_both_shapes():
         mg.randn(4, 5) @ mg.randn(3, 2)
 
 
+def test_broadcast_errors_name_the_op_and_both_shapes():
+    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4, 3\) cannot be broadcast.*equal or 1"):
+        mg.randn(2, 3) + mg.randn(4, 3)
+    with pytest.raises(ValueError, match=r"mul: shapes \(2, 3\) and \(2,\) cannot be broadcast"):
+        mg.randn(2, 3) * mg.randn(2)
+
+
 def test_reshape_and_dim_errors():
     with pytest.raises(RuntimeError, match=r"shape '\[4, 2\]' is invalid for input of size 6"):
         mg.randn(2, 3).reshape(4, 2)

@@ -47,7 +47,10 @@ class Function:
         fn = cls()
         fn.xp = device.xp
         fn.device = device
-        out = fn.forward(*arrays, **options)
+        try:
+            out = fn.forward(*arrays, **options)
+        except ValueError as e:  # NumPy's own complaint (e.g. shapes that don't broadcast): say which op
+            raise ValueError(_explain(cls, e, arrays)) from None
         if out.ndim == 0:
             out = fn.xp.asarray(out)  # NumPy turns 0-d results into immutable scalars; keep arrays
         # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)
@@ -70,6 +73,14 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def _explain(cls, error, arrays):
+    shapes = " and ".join(str(tuple(a.shape)) for a in arrays if hasattr(a, "shape"))
+    if "broadcast" in str(error):
+        return (f"{cls.__name__.lower()}: shapes {shapes} cannot be broadcast together: each dimension, "
+                "aligned from the right, must be equal or 1; reshape, unsqueeze or expand one operand")
+    return f"{cls.__name__.lower()}: {error} (operand shapes {shapes})"
 
 
 from ..tensor import Tensor  # noqa: E402  (tensor.py imports the ops, which import this module)
