@@ -22,7 +22,7 @@ default_float = float32
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating
 
 
-def _category(dtype):
+def category(dtype):
     return _KIND_RANK[dtype.kind]
 
 
@@ -30,11 +30,11 @@ def torch_result_type(a_dtype, a_ndim, b_dtype, b_ndim):
     """The dtype PyTorch gives `a op b`: a 0-d tensor only decides when it is of a higher category."""
     a_dim, b_dim = a_ndim > 0, b_ndim > 0
     if a_dim == b_dim:
-        if _category(a_dtype) != _category(b_dtype):
-            return a_dtype if _category(a_dtype) > _category(b_dtype) else b_dtype
+        if category(a_dtype) != category(b_dtype):
+            return a_dtype if category(a_dtype) > category(b_dtype) else b_dtype
         return np.promote_types(a_dtype, b_dtype)
     dim_dtype, zero_dtype = (a_dtype, b_dtype) if a_dim else (b_dtype, a_dtype)
-    if _category(zero_dtype) <= _category(dim_dtype):
+    if category(zero_dtype) <= category(dim_dtype):
         return dim_dtype
     return default_float if zero_dtype.kind == "f" else zero_dtype
 

@@ -409,9 +409,26 @@ class Tensor(Convertible):
     def __itruediv__(self, other):
         return self._inplace(self.__truediv__(other))
 
+    def add_(self, other, alpha=1):
+        return self._inplace(self.__add__(other if alpha == 1 else other * alpha))
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(self.__sub__(other if alpha == 1 else other * alpha))
+
+    def mul_(self, other):
+        return self._inplace(self.__mul__(other))
+
+    def div_(self, other):
+        return self._inplace(self.__truediv__(other))
+
     def _inplace(self, result):
-        """x op= y: compute out of place, then write into x's own buffer."""
+        """x op= y: compute out of place, then write into x's own buffer (x keeps its dtype)."""
         self._check_inplace(result.requires_grad)
+        if result.dtype != self.dtype and dtypes.category(result.dtype) > dtypes.category(self.dtype):
+            raise RuntimeError(
+                f"result type {result.dtype} can't be cast to the desired output type {self.dtype} of this "
+                f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
+            )
         self.data[...] = result.data
         return self
 

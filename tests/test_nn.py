@@ -187,6 +187,26 @@ def test_activation_modules():
     np.testing.assert_allclose(nn.Softmax(dim=0)(x).sum().item(), 1.0, rtol=1e-6)
 
 
+def test_dropout_scales_survivors_and_is_the_identity_in_eval(device):
+    mg.manual_seed(0)
+    layer = nn.Dropout(p=0.25)
+    assert repr(layer) == "Dropout(p=0.25, inplace=False)"
+    x = mg.ones(4000, device=device, requires_grad=True)
+    y = layer(x)
+    kept = host(y) != 0
+    assert 0.2 < 1 - kept.mean() < 0.3  # ~p of the elements zeroed
+    np.testing.assert_allclose(host(y)[kept], 1 / 0.75, rtol=1e-6)  # survivors scaled by 1/(1-p)
+    y.sum().backward()
+    np.testing.assert_array_equal(host(x.grad), host(y))  # dx = g * mask / (1 - p)
+    mg.manual_seed(0)
+    np.testing.assert_array_equal(host(layer(x)), host(y))  # the seed reproduces the mask
+    layer.eval()
+    assert layer(x) is x
+    assert host(F.dropout(x, p=1.0)).sum() == 0 and F.dropout(x, p=0.0) is x
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        nn.Dropout(p=1.5)
+
+
 def test_losses_match_formulas():
     x = mg.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
     t = mg.tensor([0, 1])

@@ -141,6 +141,21 @@ def test_requires_grad_only_for_floats():
         mg.tensor([1, 2], requires_grad=True)
 
 
+def test_inplace_methods_keep_the_tensor_and_its_dtype():
+    x = mg.tensor([1.0, 2.0])
+    assert x.add_(mg.tensor([1.0, 1.0]), alpha=-0.5) is x and x.tolist() == [0.5, 1.5]
+    x.mul_(4).div_(2).sub_(1, alpha=2)
+    assert x.tolist() == [-1.0, 1.0] and x.dtype == mg.float32
+    x += mg.tensor([1.0, 1.0], dtype=mg.float64)  # a wider float is written back as float32, like PyTorch
+    assert x.dtype == mg.float32 and x.tolist() == [0.0, 2.0]
+    i = mg.tensor([1, 2])
+    with pytest.raises(RuntimeError, match="result type float32 can't be cast to the desired output type int64"):
+        i += 1.5  # PyTorch refuses too: a float result would be truncated silently
+    with pytest.raises(RuntimeError, match="int64 can't be cast to the desired output type bool"):
+        mg.tensor([True]).add_(1)
+    assert i.tolist() == [1, 2]
+
+
 def test_inplace_ops_refuse_tensors_that_require_grad():
     w = mg.randn(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="in-place"):

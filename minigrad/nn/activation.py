@@ -1,4 +1,4 @@
-"""Activation modules: thin Module wrappers over the functions in nn.functional."""
+"""Activation (and dropout) modules: thin Module wrappers over the functions in nn.functional."""
 
 from . import functional as F
 from .module import Module
@@ -53,3 +53,19 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """F.dropout while training (after model.train(), the default), the identity after model.eval()."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

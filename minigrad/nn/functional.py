@@ -4,14 +4,17 @@
     cross_entropy       mean_r(lse(x_r) - x_r[t_r]) with the fused softmax - onehot backward
     nll_loss            mean_r(-x_r[t_r]) for log-probabilities x
     mse_loss            mean((input - target)^2)
+    dropout             x * mask / (1 - p), mask ~ Bernoulli(1 - p); the identity when not training
 """
 
+from .. import dtypes
+from ..factories import rand
 from ..ops.linalg import linear
 from ..ops.math import relu, sigmoid, tanh
 from ..ops.softmax import cross_entropy, log_softmax, softmax
 from ..tensor import Tensor
 
-__all__ = ["cross_entropy", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid",
+__all__ = ["cross_entropy", "dropout", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid",
            "softmax", "tanh"]
 
 
@@ -49,3 +52,16 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     if reduction == "mean":
         return losses.sum() / float(keep.sum())
     return _reduce(losses.reshape(target.shape) if reduction == "none" else losses, reduction)
+
+
+def dropout(input, p=0.5, training=True, generator=None):
+    """Zero each element with probability p and scale the survivors by 1/(1-p) ("inverted" dropout,
+    as PyTorch does), so that the expected value is unchanged and evaluation needs no rescaling.
+    Built from a multiply by a constant mask, so dx = g * mask / (1 - p) comes from Mul's backward."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    dtypes.check_float("dropout", input)
+    keep = rand(input.shape, dtype=input.dtype, device=input.device, generator=generator) >= p
+    return input * (keep.to(input.dtype) * (0.0 if p == 1 else 1 / (1 - p)))
