@@ -24,7 +24,7 @@ from .conversions import Convertible
 
 
 class Tensor(Convertible):
-    __slots__ = ("data", "device", "requires_grad", "grad", "grad_fn", "__weakref__")
+    __slots__ = ("data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, device=None):
@@ -35,14 +35,14 @@ class Tensor(Convertible):
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
         self.data, self.device = data, _device(device or "cpu")
-        self.grad, self.grad_fn, self.requires_grad = None, None, False
+        self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, 0
         self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data, device, requires_grad, grad_fn):
         # The hot path of every op: no argument checks, no device resolution.
         t = object.__new__(Tensor)
-        t.data, t.device, t.requires_grad, t.grad, t.grad_fn = data, device, requires_grad, None, grad_fn
+        t.data, t.device, t.requires_grad, t.grad, t.grad_fn, t._written = data, device, requires_grad, None, grad_fn, 0
         return t
 
     # ---------------------------------------------------------------- properties
@@ -135,17 +135,25 @@ class Tensor(Convertible):
                 "`with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
             )
 
+    def _mark_written(self):
+        """Record an in-place write (every in-place path calls this): a graph recorded before it that
+        saved this tensor for backward raises instead of silently using the new values."""
+        _grad_state.writes += 1
+        self._written = _grad_state.writes
+
     def zero_(self):
         return self.fill_(0)
 
     def fill_(self, value):
         self._check_inplace()
+        self._mark_written()
         self.data[...] = value
         return self
 
     def copy_(self, src):
         """Copy src's values into this tensor's storage (from any device, cast to this dtype)."""
         self._check_inplace()
+        self._mark_written()
         if isinstance(src, Tensor):
             src = self.device.backend.to_device(src.device.backend.to_host(src.data))
         self.data[...] = src
@@ -429,6 +437,7 @@ class Tensor(Convertible):
                 f"result type {result.dtype} can't be cast to the desired output type {self.dtype} of this "
                 f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
             )
+        self._mark_written()
         self.data[...] = result.data
         return self
 
@@ -457,6 +466,7 @@ class Tensor(Convertible):
 
     def __setitem__(self, index, value):
         self._check_inplace()
+        self._mark_written()
         self.data[shape_ops.to_index(index, self.device)] = value.data if isinstance(value, Tensor) else value
 
 

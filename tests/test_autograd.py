@@ -143,6 +143,34 @@ def test_retain_graph_allows_second_backward():
     np.testing.assert_allclose(x.grad.numpy(), 2 * first)
 
 
+def test_inplace_write_to_a_saved_input_is_caught_at_backward():
+    # PyTorch's version-counter rule: backward must not read values written after the forward pass
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    x = mg.tensor([3.0, 4.0])
+    y = (x * w).sum()  # Mul saves x for dw = g * x
+    x += 1
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: input 0 of <MulBackward> \(float32"):
+        y.backward()
+    z = (x + w).sum()  # Add reads no input in backward: writing x is harmless
+    x.zero_()
+    z.backward()
+    assert w.grad.tolist() == [1.0, 1.0]
+
+
+def test_optimizer_step_between_forward_and_backward_is_caught():
+    layer = mg.nn.Linear(3, 2)
+    opt = mg.optim.SGD(layer.parameters(), lr=0.1)
+    loss = layer(mg.randn(4, 3)).sum()
+    loss.backward(retain_graph=True)
+    opt.step()  # updates W in place: the retained graph's saved W is stale now
+    with pytest.raises(RuntimeError, match="Linear.*was written after the forward pass"):
+        loss.backward()
+    loss = layer(mg.randn(4, 3)).sum()
+    with mg.no_grad():
+        layer.bias.add_(1.0)  # Linear's backward does not read b
+    loss.backward()
+
+
 def test_backward_errors_are_pytorch_style():
     with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
         mg.ones(3).sum().backward()

@@ -7,6 +7,7 @@ are loops over explicit stacks: a chain of 100,000 ops needs no recursion.
 """
 
 from .function import FREED_MESSAGE
+from .grad_mode import state
 
 
 def backward(root, grad, retain_graph=False):
@@ -30,6 +31,8 @@ def backward(root, grad, retain_graph=False):
     while ready:
         fn = ready.pop()
         g = grads.pop(fn)
+        if fn.epoch != state.writes:  # something was written in place since fn was recorded
+            _check_unmodified(fn)
         for t, gi in zip(fn.inputs, fn.backward(g)):
             if gi is None:
                 continue
@@ -45,6 +48,18 @@ def backward(root, grad, retain_graph=False):
                 ready.append(parent)
         if not retain_graph:
             fn.release()
+
+
+def _check_unmodified(fn):
+    """PyTorch's rule: an input whose values backward reads must not have been written in place since."""
+    for i in range(len(fn.inputs)) if fn.saved_inputs is None else fn.saved_inputs:
+        t = fn.inputs[i]
+        if getattr(t, "_written", 0) > fn.epoch:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: input {i} of {fn!r} ({t.dtype}, shape {t.shape}) was written after the forward "
+                "pass used it; write into a copy instead (x = x.clone()), or update it after backward()"
+            )
 
 
 def _accumulate(leaf, gi, g):

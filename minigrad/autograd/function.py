@@ -9,6 +9,10 @@ where `self.xp` is the array module (NumPy or CuPy) of the inputs' device, decid
 `apply`, and `self.needs_input_grad[i]` says whether input i wants a gradient, so backward can skip
 work nobody needs. Positional inputs are Tensors or Python numbers (constants, never differentiated).
 Whatever forward stores on `self` for backward is dropped after backward by `release()`.
+
+`saved_inputs` lists the inputs whose arrays backward reads (None: all of them). If one of those is
+written in place between forward and backward, backward raises instead of using the new values
+(PyTorch's version-counter rule; see Tensor._mark_written).
 """
 
 from .grad_mode import state
@@ -23,6 +27,7 @@ FREED_MESSAGE = (
 class Function:
     needs_input_grad = ()
     inputs = ()
+    saved_inputs = None
     released = False
 
     @classmethod
@@ -57,6 +62,7 @@ class Function:
         if state.enabled and True in needs_grad:
             fn.inputs = args
             fn.needs_input_grad = needs_grad
+            fn.epoch = state.writes
             return Tensor._make(out, fn.device, True, fn)
         return Tensor._make(out, fn.device, False, None)
 

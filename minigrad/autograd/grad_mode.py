@@ -5,6 +5,7 @@ import functools
 
 class _State:
     enabled = True
+    writes = 0  # in-place writes to tensors so far: a graph recorded before the latest one checks its inputs
 
 
 state = _State()

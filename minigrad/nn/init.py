@@ -57,6 +57,7 @@ def _fan(tensor, mode):
 
 def _fill(tensor, host):
     """Write host samples into the tensor's own buffer (in place, so Parameters stay the same)."""
+    tensor._mark_written()
     tensor.data[...] = tensor.device.backend.to_device(np.asarray(host, dtype=tensor.dtype))
     return tensor
 
@@ -70,6 +71,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def constant_(tensor, val):
+    tensor._mark_written()
     tensor.data[...] = val
     return tensor
 

@@ -168,6 +168,7 @@ class Module(Convertible):
                 if k in state_dict:
                     src = state_dict[k]
                     host = src.device.backend.to_host(src.data) if isinstance(src, Tensor) else src
+                    t._mark_written()
                     t.data[...] = t.device.backend.to_device(host.astype(t.dtype, copy=False))
         return IncompatibleKeys(missing, unexpected)
 

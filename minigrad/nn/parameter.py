@@ -9,9 +9,7 @@ class Parameter(Tensor):
 
     def __init__(self, data=None, requires_grad=True):
         data = empty(0) if data is None else data
-        self.data, self.device = data.data, data.device  # shares storage with `data`, like PyTorch
-        self.grad, self.grad_fn, self.requires_grad = None, None, False
-        self.requires_grad_(requires_grad)
+        super().__init__(data.data, requires_grad, data.device)  # shares storage with `data`, like PyTorch
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

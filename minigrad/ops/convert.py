@@ -9,6 +9,8 @@ from ..backend import resolve
 
 
 class Cast(Function):
+    saved_inputs = ()
+
     def forward(self, x, dtype=None):
         self.dtype = x.dtype
         return x.astype(dtype)  # always a copy, so Cast to the same dtype is clone()
@@ -18,6 +20,8 @@ class Cast(Function):
 
 
 class ToDevice(Function):
+    saved_inputs = ()
+
     def forward(self, x, device=None):
         self.source = self.device
         self.device = resolve(device)

@@ -34,6 +34,8 @@ class MatMul(Function):
 
 
 class Linear(Function):
+    saved_inputs = (0, 1)  # x and W (not b)
+
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
         y = x.reshape(-1, x.shape[-1]) @ w.T  # (rows, out); BLAS reads W^T in place, no copy

@@ -10,6 +10,8 @@ from ..autograd.function import Function
 
 
 class Exp(Function):
+    saved_inputs = ()
+
     def forward(self, x):
         self.y = self.xp.exp(x)
         return self.y
@@ -28,6 +30,8 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    saved_inputs = ()
+
     def forward(self, x):
         self.y = self.xp.sqrt(x)
         return self.y
@@ -61,6 +65,8 @@ class Clamp(Function):
 
 
 class ReLU(Function):
+    saved_inputs = ()
+
     def forward(self, x):
         self.y = self.xp.maximum(x, 0)
         return self.y
@@ -70,6 +76,8 @@ class ReLU(Function):
 
 
 class Sigmoid(Function):
+    saved_inputs = ()
+
     def forward(self, x):
         xp = self.xp
         # exp of a non-positive number only: no overflow for large |x|
@@ -82,6 +90,8 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    saved_inputs = ()
+
     def forward(self, x):
         self.y = self.xp.tanh(x)
         return self.y

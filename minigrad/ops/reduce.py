@@ -33,6 +33,8 @@ def _keep(g, x_shape, axes, keepdim):
 
 
 class Sum(Function):
+    saved_inputs = ()
+
     def forward(self, x, dim=None, keepdim=False):
         self.shape, self.keepdim = x.shape, keepdim
         self.axes = normalize_dims(dim, x.ndim)
@@ -60,6 +62,8 @@ class Max(Function):
 
 class TakeAlong(Function):
     """y = x at `index` along `dim` (index has keepdim shape); dx = g at that index, 0 elsewhere."""
+
+    saved_inputs = ()
 
     def forward(self, x, index, dim=0):
         self.size, self.index, self.dim = x.shape[dim], index, dim

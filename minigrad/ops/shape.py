@@ -13,6 +13,8 @@ from .arith import sum_to
 
 
 class Reshape(Function):
+    saved_inputs = ()
+
     def forward(self, x, shape=()):
         self.shape = x.shape
         return x.reshape(shape)
@@ -22,6 +24,8 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    saved_inputs = ()
+
     def forward(self, x, dims=()):
         self.dims = dims
         return x.transpose(dims)
@@ -34,6 +38,8 @@ class Permute(Function):
 
 
 class Expand(Function):
+    saved_inputs = ()
+
     def forward(self, x, shape=()):
         self.shape = x.shape
         return self.xp.broadcast_to(x, shape)
@@ -46,6 +52,8 @@ _BASIC = (int, slice, type(None), type(Ellipsis))
 
 
 class GetItem(Function):
+    saved_inputs = ()
+
     def forward(self, x, index=()):
         self.shape, self.index = x.shape, index
         return x[index]
@@ -61,6 +69,8 @@ class GetItem(Function):
 
 
 class Cat(Function):
+    saved_inputs = ()
+
     def forward(self, *xs, dim=0):
         self.dim = dim
         self.bounds = [0]

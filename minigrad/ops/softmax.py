@@ -18,6 +18,8 @@ def _shifted(xp, x, axis):
 
 
 class Softmax(Function):
+    saved_inputs = ()
+
     def forward(self, x, dim=-1):
         self.dim = dim
         z, lse = _shifted(self.xp, x, dim)
@@ -30,6 +32,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    saved_inputs = ()
+
     def forward(self, x, dim=-1):
         self.dim = dim
         z, lse = _shifted(self.xp, x, dim)
@@ -41,6 +45,8 @@ class LogSoftmax(Function):
 
 
 class CrossEntropy(Function):
+    saved_inputs = (1,)  # the targets (the logits live on as the softmax)
+
     def forward(self, x, target, reduction="mean", ignore_index=-100):
         xp = self.xp
         self.shape, self.reduction = x.shape, reduction

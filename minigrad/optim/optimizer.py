@@ -43,9 +43,11 @@ class Optimizer:
                         p.grad.zero_()
 
     def _params_with_grad(self):
+        """(group, p, grad array, state) for each parameter that has a gradient: step() updates it."""
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
+                    p._mark_written()
                     yield group, p, p.grad.data, self.state.setdefault(p, {})
 
     def step(self):
