@@ -3,7 +3,7 @@ model API — on NumPy (CPU) or CuPy + our own Numba CUDA kernels (GPU).
 
     >>> import minigrad as mg
     >>> from minigrad import nn
-    >>> mg.manual_seed(0)
+    >>> _ = mg.manual_seed(0)
     >>> layer = nn.Linear(3, 2)
     >>> layer(mg.randn(4, 3)).shape
     (4, 2)

@@ -17,13 +17,13 @@ import numpy as np
 
 from . import dtypes
 from .autograd import engine
-from .autograd.grad_mode import state as _grad_state
 from .backend import Device
 from .backend import device as _device
 from .conversions import Convertible
+from .inplace import InPlace
 
 
-class Tensor(Convertible):
+class Tensor(Convertible, InPlace):
     __slots__ = ("data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -124,39 +124,6 @@ class Tensor(Convertible):
                 f"only floating-point tensors can require gradients, got {self.dtype}; use .float()"
             )
         self.requires_grad = requires_grad
-        return self
-
-    def _check_inplace(self, other_requires_grad=False):
-        # Writing into a buffer that autograd may have saved would silently corrupt gradients
-        # (PyTorch tracks versions to detect it); we refuse while a graph could be recorded.
-        if _grad_state.enabled and (self.requires_grad or other_requires_grad):
-            raise RuntimeError(
-                f"in-place operation on a tensor that requires grad (shape {self.shape}); wrap it in "
-                "`with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
-            )
-
-    def _mark_written(self):
-        """Record an in-place write (every in-place path calls this): a graph recorded before it that
-        saved this tensor for backward raises instead of silently using the new values."""
-        _grad_state.writes += 1
-        self._written = _grad_state.writes
-
-    def zero_(self):
-        return self.fill_(0)
-
-    def fill_(self, value):
-        self._check_inplace()
-        self._mark_written()
-        self.data[...] = value
-        return self
-
-    def copy_(self, src):
-        """Copy src's values into this tensor's storage (from any device, cast to this dtype)."""
-        self._check_inplace()
-        self._mark_written()
-        if isinstance(src, Tensor):
-            src = self.device.backend.to_device(src.device.backend.to_host(src.data))
-        self.data[...] = src
         return self
 
     # ---------------------------------------------------------------- conversion
@@ -404,42 +371,6 @@ class Tensor(Convertible):
 
     def __matmul__(self, other):
         return linalg.matmul(self, other)
-
-    def __iadd__(self, other):
-        return self._inplace(self.__add__(other))
-
-    def __isub__(self, other):
-        return self._inplace(self.__sub__(other))
-
-    def __imul__(self, other):
-        return self._inplace(self.__mul__(other))
-
-    def __itruediv__(self, other):
-        return self._inplace(self.__truediv__(other))
-
-    def add_(self, other, alpha=1):
-        return self._inplace(self.__add__(other if alpha == 1 else other * alpha))
-
-    def sub_(self, other, alpha=1):
-        return self._inplace(self.__sub__(other if alpha == 1 else other * alpha))
-
-    def mul_(self, other):
-        return self._inplace(self.__mul__(other))
-
-    def div_(self, other):
-        return self._inplace(self.__truediv__(other))
-
-    def _inplace(self, result):
-        """x op= y: compute out of place, then write into x's own buffer (x keeps its dtype)."""
-        self._check_inplace(result.requires_grad)
-        if result.dtype != self.dtype and dtypes.category(result.dtype) > dtypes.category(self.dtype):
-            raise RuntimeError(
-                f"result type {result.dtype} can't be cast to the desired output type {self.dtype} of this "
-                f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
-            )
-        self._mark_written()
-        self.data[...] = result.data
-        return self
 
     # comparisons: elementwise, bool results, never differentiable
     def __eq__(self, other):

@@ -1,0 +1,91 @@
+"""In-place writes to a tensor — x += y, x.add_(y), fill_, copy_, x[i] = v — and the two rules that
+keep them from corrupting gradients, as in PyTorch:
+
+* under grad mode, a tensor that requires grad (or a result that would) is never written in place:
+  autograd records out-of-place ops only, so such a write could not be differentiated through;
+* every write is recorded (`_mark_written`): a graph whose backward reads a tensor written after its
+  forward pass raises instead of silently using the new values (see autograd/engine.py).
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0])
+    >>> x.add_(1).mul_(2)
+    tensor([4., 6.])
+
+`InPlace` is mixed into Tensor, which supplies the out-of-place operators it builds on (__add__, ...).
+"""
+
+from . import dtypes
+from .autograd.grad_mode import state
+
+
+class InPlace:
+    __slots__ = ()  # keeps Tensor free of a per-instance __dict__
+
+    def _check_inplace(self, other_requires_grad=False):
+        # autograd records only out-of-place ops: an in-place write to a tensor that requires grad
+        # could not be differentiated through, so it is refused while a graph could be recorded
+        if state.enabled and (self.requires_grad or other_requires_grad):
+            raise RuntimeError(
+                f"in-place operation on a tensor that requires grad (shape {self.shape}); wrap it in "
+                "`with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
+            )
+
+    def _mark_written(self):
+        """Record an in-place write (every in-place path calls this): a graph recorded before it that
+        saved this tensor for backward raises instead of silently using the new values."""
+        state.writes += 1
+        self._written = state.writes
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        self._check_inplace()
+        self._mark_written()
+        self.data[...] = value
+        return self
+
+    def copy_(self, src):
+        """Copy src's values into this tensor's storage (from any device, cast to this dtype)."""
+        self._check_inplace()
+        self._mark_written()
+        if isinstance(src, InPlace):  # a Tensor
+            src = self.device.backend.to_device(src.device.backend.to_host(src.data))
+        self.data[...] = src
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace(self.__add__(other))
+
+    def __isub__(self, other):
+        return self._inplace(self.__sub__(other))
+
+    def __imul__(self, other):
+        return self._inplace(self.__mul__(other))
+
+    def __itruediv__(self, other):
+        return self._inplace(self.__truediv__(other))
+
+    def add_(self, other, alpha=1):
+        return self._inplace(self.__add__(other if alpha == 1 else other * alpha))
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(self.__sub__(other if alpha == 1 else other * alpha))
+
+    def mul_(self, other):
+        return self._inplace(self.__mul__(other))
+
+    def div_(self, other):
+        return self._inplace(self.__truediv__(other))
+
+    def _inplace(self, result):
+        """x op= y: compute out of place, then write into x's own buffer (x keeps its dtype)."""
+        self._check_inplace(result.requires_grad)
+        if result.dtype != self.dtype and dtypes.category(result.dtype) > dtypes.category(self.dtype):
+            raise RuntimeError(
+                f"result type {result.dtype} can't be cast to the desired output type {self.dtype} of this "
+                f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
+            )
+        self._mark_written()
+        self.data[...] = result.data
+        return self
