@@ -30,11 +30,18 @@ class InPlace:
                 "`with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
             )
 
+    def _write_record(self):
+        """[number of the last in-place write to this storage], one list shared by every tensor that
+        views the storage; made on first need (most tensors are never written or viewed)."""
+        if self._written is None:
+            self._written = [0]
+        return self._written
+
     def _mark_written(self):
         """Record an in-place write (every in-place path calls this): a graph recorded before it that
-        saved this tensor for backward raises instead of silently using the new values."""
+        saved this tensor, or a view of the same storage, raises instead of using the new values."""
         state.writes += 1
-        self._written = state.writes
+        self._write_record()[0] = state.writes
 
     def zero_(self):
         return self.fill_(0)

@@ -35,14 +35,15 @@ class Tensor(Convertible, InPlace):
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
         self.data, self.device = data, _device(device or "cpu")
-        self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, 0
+        self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
         self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data, device, requires_grad, grad_fn):
         # The hot path of every op: no argument checks, no device resolution.
         t = object.__new__(Tensor)
-        t.data, t.device, t.requires_grad, t.grad, t.grad_fn, t._written = data, device, requires_grad, None, grad_fn, 0
+        t.data, t.device, t.requires_grad, t.grad, t.grad_fn = data, device, requires_grad, None, grad_fn
+        t._written = None  # no in-place write to this storage yet (inplace.py)
         return t
 
     # ---------------------------------------------------------------- properties
@@ -116,7 +117,9 @@ class Tensor(Convertible, InPlace):
 
     def detach(self):
         """The same storage, cut from the graph."""
-        return Tensor._make(self.data, self.device, False, None)
+        t = Tensor._make(self.data, self.device, False, None)
+        t._written = self._write_record()  # same storage, same record
+        return t
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.dtype.kind != "f":

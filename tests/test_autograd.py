@@ -157,6 +157,26 @@ def test_inplace_write_to_a_saved_input_is_caught_at_backward():
     assert w.grad.tolist() == [1.0, 1.0]
 
 
+@pytest.mark.parametrize("write", [lambda x: x[0:2].zero_(), lambda x: x.view(3).add_(1),
+                                   lambda x: x.detach().fill_(0), lambda x: x.T.mul_(2), lambda x: x.add_(1)])
+def test_writes_through_any_view_of_a_saved_tensor_are_caught(write):
+    w = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = mg.tensor([3.0, 4.0, 5.0])
+    y = (x.reshape(3) * w).sum()  # the saved tensor is itself a view of x
+    write(x)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+
+
+def test_writes_to_a_copy_of_a_saved_tensor_are_harmless():
+    w = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = mg.tensor([3.0, 4.0, 5.0])
+    y = (x[[0, 1, 2]] * w).sum()  # integer-array indexing copies
+    x += 1
+    y.backward()
+    assert w.grad.tolist() == [3.0, 4.0, 5.0]
+
+
 def test_optimizer_step_between_forward_and_backward_is_caught():
     layer = mg.nn.Linear(3, 2)
     opt = mg.optim.SGD(layer.parameters(), lr=0.1)

@@ -54,7 +54,8 @@ def _check_unmodified(fn):
     """PyTorch's rule: an input whose values backward reads must not have been written in place since."""
     for i in range(len(fn.inputs)) if fn.saved_inputs is None else fn.saved_inputs:
         t = fn.inputs[i]
-        if getattr(t, "_written", 0) > fn.epoch:
+        written = getattr(t, "_written", None)  # constants have none
+        if written is not None and written[0] > fn.epoch:
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: input {i} of {fn!r} ({t.dtype}, shape {t.shape}) was written after the forward "

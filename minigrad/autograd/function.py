@@ -63,8 +63,12 @@ class Function:
             fn.inputs = args
             fn.needs_input_grad = needs_grad
             fn.epoch = state.writes
-            return Tensor._make(out, fn.device, True, fn)
-        return Tensor._make(out, fn.device, False, None)
+            result = Tensor._make(out, fn.device, True, fn)
+        else:
+            result = Tensor._make(out, fn.device, False, None)
+        if out.base is not None:  # a view (reshape, permute, basic indexing...) of an input, maybe
+            _share_write_record(result, args)
+        return result
 
     def forward(self, *args, **options):
         raise NotImplementedError
@@ -79,6 +83,15 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def _share_write_record(view, args):
+    """A view writes into its input's storage, so the two share one write record (inplace.py)."""
+    base = view.data.base
+    for a in args:
+        if isinstance(a, Tensor) and (a.data is base or a.data.base is base):
+            view._written = a._write_record()
+            return
 
 
 def _explain(cls, error, arrays):
