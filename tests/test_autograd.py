@@ -168,6 +168,20 @@ def test_writes_through_any_view_of_a_saved_tensor_are_caught(write):
         y.backward()
 
 
+def test_write_to_an_output_that_backward_reads_is_caught():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()  # dy/dx = y: Exp's backward reads its own output
+    with mg.no_grad():
+        y += 1
+    with pytest.raises(RuntimeError, match="the output of <ExpBackward> was written"):
+        y.sum().backward()
+    z = x * 2  # Mul's backward does not read its output
+    with mg.no_grad():
+        z += 1
+    z.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
 def test_writes_to_a_copy_of_a_saved_tensor_are_harmless():
     w = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x = mg.tensor([3.0, 4.0, 5.0])

@@ -51,7 +51,13 @@ def backward(root, grad, retain_graph=False):
 
 
 def _check_unmodified(fn):
-    """PyTorch's rule: an input whose values backward reads must not have been written in place since."""
+    """PyTorch's rule: a tensor whose values backward reads must not have been written in place since."""
+    if fn.saves_output and fn.output_written[0] > fn.epoch:
+        raise RuntimeError(
+            f"one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: the output of {fn!r} was written after the forward pass; write into a copy "
+            "instead (y = y.clone()), or update it after backward()"
+        )
     for i in range(len(fn.inputs)) if fn.saved_inputs is None else fn.saved_inputs:
         t = fn.inputs[i]
         written = getattr(t, "_written", None)  # constants have none

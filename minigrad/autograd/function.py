@@ -10,9 +10,9 @@ where `self.xp` is the array module (NumPy or CuPy) of the inputs' device, decid
 work nobody needs. Positional inputs are Tensors or Python numbers (constants, never differentiated).
 Whatever forward stores on `self` for backward is dropped after backward by `release()`.
 
-`saved_inputs` lists the inputs whose arrays backward reads (None: all of them). If one of those is
-written in place between forward and backward, backward raises instead of using the new values
-(PyTorch's version-counter rule; see Tensor._mark_written).
+`saved_inputs` lists the inputs whose arrays backward reads (None: all of them), `saves_output` says
+whether it reads its own output. If one of those is written in place between forward and backward,
+backward raises instead of using the new values (PyTorch's version-counter rule; see inplace.py).
 """
 
 from .grad_mode import state
@@ -28,6 +28,7 @@ class Function:
     needs_input_grad = ()
     inputs = ()
     saved_inputs = None
+    saves_output = False
     released = False
 
     @classmethod
@@ -58,16 +59,17 @@ class Function:
             raise ValueError(_explain(cls, e, arrays)) from None
         if out.ndim == 0:
             out = fn.xp.asarray(out)  # NumPy turns 0-d results into immutable scalars; keep arrays
+        recorded = state.enabled and True in needs_grad
         # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)
-        if state.enabled and True in needs_grad:
+        result = Tensor._make(out, fn.device, recorded, fn if recorded else None)
+        if out.base is not None:  # a view (reshape, permute, basic indexing...) of an input, maybe
+            _share_write_record(result, args)
+        if recorded:
             fn.inputs = args
             fn.needs_input_grad = needs_grad
             fn.epoch = state.writes
-            result = Tensor._make(out, fn.device, True, fn)
-        else:
-            result = Tensor._make(out, fn.device, False, None)
-        if out.base is not None:  # a view (reshape, permute, basic indexing...) of an input, maybe
-            _share_write_record(result, args)
+            if fn.saves_output:
+                fn.output_written = result._write_record()  # the record, not the tensor: no cycle
         return result
 
     def forward(self, *args, **options):

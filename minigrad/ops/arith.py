@@ -85,6 +85,8 @@ class Div(Function):
 
 
 class Pow(Function):
+    saves_output = True
+
     def forward(self, a, b):
         self.a, self.b = a, b
         self.y = a**b

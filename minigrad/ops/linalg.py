@@ -63,6 +63,8 @@ class Linear(Function):
 class LinearReLU(Linear):
     """linear then relu in one op: the bias kernel also applies the ReLU, in place on the GEMM output."""
 
+    saves_output = True
+
     def add_bias(self, y, b):
         self.device.backend.bias_add_relu(y, b)
         self.y = y  # (rows, out): y > 0 is the ReLU mask

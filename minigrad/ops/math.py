@@ -11,6 +11,7 @@ from ..autograd.function import Function
 
 class Exp(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x):
         self.y = self.xp.exp(x)
@@ -31,6 +32,7 @@ class Log(Function):
 
 class Sqrt(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x):
         self.y = self.xp.sqrt(x)
@@ -66,6 +68,7 @@ class Clamp(Function):
 
 class ReLU(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x):
         self.y = self.xp.maximum(x, 0)
@@ -77,6 +80,7 @@ class ReLU(Function):
 
 class Sigmoid(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x):
         xp = self.xp
@@ -91,6 +95,7 @@ class Sigmoid(Function):
 
 class Tanh(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x):
         self.y = self.xp.tanh(x)

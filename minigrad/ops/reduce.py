@@ -45,6 +45,8 @@ class Sum(Function):
 
 
 class Max(Function):
+    saves_output = True
+
     def forward(self, x, dim=None, keepdim=False, op="max"):
         self.x, self.keepdim = x, keepdim
         self.axes = normalize_dims(dim, x.ndim)

@@ -19,6 +19,7 @@ def _shifted(xp, x, axis):
 
 class Softmax(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x, dim=-1):
         self.dim = dim
@@ -33,6 +34,7 @@ class Softmax(Function):
 
 class LogSoftmax(Function):
     saved_inputs = ()
+    saves_output = True
 
     def forward(self, x, dim=-1):
         self.dim = dim
