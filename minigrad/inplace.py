@@ -3,8 +3,9 @@ keep them from corrupting gradients, as in PyTorch:
 
 * under grad mode, a tensor that requires grad (or a result that would) is never written in place:
   autograd records out-of-place ops only, so such a write could not be differentiated through;
-* every write is recorded (`_mark_written`): a graph whose backward reads a tensor written after its
-  forward pass raises instead of silently using the new values (see autograd/engine.py).
+* every write is recorded (`_mark_written`) in a record shared by all tensors that view one storage:
+  a graph whose backward reads a tensor (an input or its own output) written after its forward pass,
+  directly or through a view, raises instead of silently using the new values (autograd/engine.py).
 
     >>> import minigrad as mg
     >>> x = mg.tensor([1.0, 2.0])
