@@ -115,17 +115,68 @@ def test_writes_to_a_copy_of_a_saved_tensor_are_harmless():
 
 
 def test_optimizer_step_between_forward_and_backward_is_caught():
-    layer = mg.nn.Linear(3, 2)
-    opt = mg.optim.SGD(layer.parameters(), lr=0.1)
-    loss = layer(mg.randn(4, 3)).sum()
+    model = mg.nn.Sequential(mg.nn.Linear(3, 2), mg.nn.ReLU(), mg.nn.Linear(2, 1))
+    opt = mg.optim.SGD(model.parameters(), lr=0.1)
+    loss = model(mg.randn(4, 3)).sum()
     loss.backward(retain_graph=True)
-    opt.step()  # updates W in place: the retained graph's saved W is stale now
-    with pytest.raises(RuntimeError, match="Linear.*was written after the forward pass"):
+    opt.step()  # the last layer's W was saved for dx = g W: the retained graph is stale now
+    with pytest.raises(RuntimeError, match=r"input 1 of <LinearBackward>.*was written after the forward pass"):
         loss.backward()
-    loss = layer(mg.randn(4, 3)).sum()
+
+
+def _mul_write_w(x, w):
+    y = (x * w).sum()
     with mg.no_grad():
-        layer.bias.add_(1.0)  # Linear's backward does not read b
-    loss.backward()
+        w += 1  # Mul reads w only for x's gradient, which nobody wants here
+    return y
+
+
+def _mul_write_x(x, w):
+    y = (x * w).sum()
+    x += 1  # read for w's gradient
+    return y
+
+
+def _div_write_numerator(x, w):
+    y = (x / w).sum()
+    x += 1  # dw = -g x / w^2 reads it
+    return y
+
+
+def _pow_write_output(x, w):
+    y = w**2
+    with mg.no_grad():
+        y += 1  # x**2 reads x, not its output
+    return y.sum()
+
+
+def _exp_write_output(x, w):
+    y = w.exp()
+    with mg.no_grad():
+        y += 1  # dy = g y reads it
+    return y.sum()
+
+
+def _first_layer_step(x, w):
+    layer = mg.nn.Linear(2, 1)
+    y = layer(x).sum()
+    with mg.no_grad():
+        layer.weight -= 1  # dx = g W is not wanted (x needs no grad), so W was never needed
+    return y
+
+
+# What PyTorch 2.13 does in each case (checked by hand): raise only if backward reads the written value.
+@pytest.mark.parametrize("case, raises", [(_mul_write_w, False), (_mul_write_x, True), (_div_write_numerator, True),
+                                          (_pow_write_output, False), (_exp_write_output, True),
+                                          (_first_layer_step, False)])
+def test_only_values_this_backward_reads_are_checked_as_in_pytorch(case, raises):
+    x, w = mg.tensor([1.0, 2.0]), mg.tensor([1.0, 2.0], requires_grad=True)
+    y = case(x, w)
+    if raises:
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
+    else:
+        y.backward()
 
 
 def test_backward_errors_are_pytorch_style():

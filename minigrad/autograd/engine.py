@@ -51,22 +51,23 @@ def backward(root, grad, retain_graph=False):
 
 
 def _check_unmodified(fn):
-    """PyTorch's rule: a tensor whose values backward reads must not have been written in place since."""
-    if fn.saves_output and fn.output_written[0] > fn.epoch:
-        raise RuntimeError(
-            f"one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: the output of {fn!r} was written after the forward pass; write into a copy "
-            "instead (y = y.clone()), or update it after backward()"
-        )
-    for i in range(len(fn.inputs)) if fn.saved_inputs is None else fn.saved_inputs:
-        t = fn.inputs[i]
+    """PyTorch's rule: values this backward reads must not have been written in place since forward."""
+    needs = fn.needs_input_grad
+    if any(needs[j] for j in fn.saves_output) and fn.output_written[0] > fn.epoch:
+        raise RuntimeError(_MODIFIED + f"the output of {fn!r} was written after the forward pass; write "
+                           "into a copy instead (y = y.clone()), or update it after backward()")
+    saved = fn.saved_inputs
+    for i, t in enumerate(fn.inputs):
+        if saved is not None and not any(needs[j] for j in saved.get(i, ())):
+            continue  # not read by this backward
         written = getattr(t, "_written", None)  # constants have none
         if written is not None and written[0] > fn.epoch:
-            raise RuntimeError(
-                f"one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: input {i} of {fn!r} ({t.dtype}, shape {t.shape}) was written after the forward "
-                "pass used it; write into a copy instead (x = x.clone()), or update it after backward()"
-            )
+            raise RuntimeError(_MODIFIED + f"input {i} of {fn!r} ({t.dtype}, shape {t.shape}) was written "
+                               "after the forward pass used it; write into a copy instead (x = x.clone()), "
+                               "or update it after backward()")
+
+
+_MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace operation: "
 
 
 def _accumulate(leaf, gi, g):

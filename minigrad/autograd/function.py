@@ -10,9 +10,15 @@ where `self.xp` is the array module (NumPy or CuPy) of the inputs' device, decid
 work nobody needs. Positional inputs are Tensors or Python numbers (constants, never differentiated).
 Whatever forward stores on `self` for backward is dropped after backward by `release()`.
 
-`saved_inputs` lists the inputs whose arrays backward reads (None: all of them), `saves_output` says
-whether it reads its own output. If one of those is written in place between forward and backward,
-backward raises instead of using the new values (PyTorch's version-counter rule; see inplace.py).
+Backward reads some inputs and perhaps its own output; if one of those is written in place between
+forward and backward, backward raises instead of using the new values (PyTorch's rule; inplace.py).
+Each op says what it reads, so that only what this backward really needs is checked, as in PyTorch:
+
+    saved_inputs = {i: (j, ...)}   input i is read for the gradients of inputs j, ...
+                                   (None, the default: every input, always; {}: none)
+    saves_output = (j, ...)        the output is read for the gradients of inputs j, ...
+
+e.g. Mul has {0: (1,), 1: (0,)}: in `x * w` with only w requiring grad, w itself is never read.
 """
 
 from .grad_mode import state
@@ -28,7 +34,7 @@ class Function:
     needs_input_grad = ()
     inputs = ()
     saved_inputs = None
-    saves_output = False
+    saves_output = ()
     released = False
 
     @classmethod

@@ -38,7 +38,7 @@ def true_div_operands(a, b):
 
 
 class Add(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, a, b):
         self.shapes = _shape(a), _shape(b)
@@ -50,7 +50,7 @@ class Add(Function):
 
 
 class Sub(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, a, b):
         self.shapes = _shape(a), _shape(b)
@@ -62,6 +62,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    saved_inputs = {0: (1,), 1: (0,)}  # db = g a, da = g b
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return a * b
@@ -73,6 +75,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    saved_inputs = {0: (1,), 1: (0, 1)}  # da = g / b, db = -g a / b^2
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return a / b
@@ -85,7 +89,8 @@ class Div(Function):
 
 
 class Pow(Function):
-    saves_output = True
+    saved_inputs = {0: (0, 1), 1: (0,)}  # da = g b a^(b-1)
+    saves_output = (1,)  # db = g y log(a)
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -100,7 +105,7 @@ class Pow(Function):
 
 
 class Neg(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, a):
         return -a

@@ -9,7 +9,7 @@ from ..backend import resolve
 
 
 class Cast(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, dtype=None):
         self.dtype = x.dtype
@@ -20,7 +20,7 @@ class Cast(Function):
 
 
 class ToDevice(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, device=None):
         self.source = self.device

@@ -14,6 +14,8 @@ from .arith import sum_to
 
 
 class MatMul(Function):
+    saved_inputs = {0: (1,), 1: (0,)}  # db = a^T g, da = g b^T
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return a @ b
@@ -34,7 +36,7 @@ class MatMul(Function):
 
 
 class Linear(Function):
-    saved_inputs = (0, 1)  # x and W (not b)
+    saved_inputs = {0: (1,), 1: (0,)}  # dW = g^T x, dx = g W; b is never read
 
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
@@ -63,7 +65,7 @@ class Linear(Function):
 class LinearReLU(Linear):
     """linear then relu in one op: the bias kernel also applies the ReLU, in place on the GEMM output."""
 
-    saves_output = True
+    saves_output = (0, 1, 2)  # the ReLU mask y > 0 gates every gradient
 
     def add_bias(self, y, b):
         self.device.backend.bias_add_relu(y, b)

@@ -10,8 +10,8 @@ from ..autograd.function import Function
 
 
 class Exp(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x):
         self.y = self.xp.exp(x)
@@ -31,8 +31,8 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x):
         self.y = self.xp.sqrt(x)
@@ -67,8 +67,8 @@ class Clamp(Function):
 
 
 class ReLU(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x):
         self.y = self.xp.maximum(x, 0)
@@ -79,8 +79,8 @@ class ReLU(Function):
 
 
 class Sigmoid(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x):
         xp = self.xp
@@ -94,8 +94,8 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x):
         self.y = self.xp.tanh(x)

@@ -33,7 +33,7 @@ def _keep(g, x_shape, axes, keepdim):
 
 
 class Sum(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, dim=None, keepdim=False):
         self.shape, self.keepdim = x.shape, keepdim
@@ -45,7 +45,7 @@ class Sum(Function):
 
 
 class Max(Function):
-    saves_output = True
+    saves_output = (0,)
 
     def forward(self, x, dim=None, keepdim=False, op="max"):
         self.x, self.keepdim = x, keepdim
@@ -65,7 +65,7 @@ class Max(Function):
 class TakeAlong(Function):
     """y = x at `index` along `dim` (index has keepdim shape); dx = g at that index, 0 elsewhere."""
 
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, index, dim=0):
         self.size, self.index, self.dim = x.shape[dim], index, dim

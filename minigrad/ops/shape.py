@@ -13,7 +13,7 @@ from .arith import sum_to
 
 
 class Reshape(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, shape=()):
         self.shape = x.shape
@@ -24,7 +24,7 @@ class Reshape(Function):
 
 
 class Permute(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, dims=()):
         self.dims = dims
@@ -38,7 +38,7 @@ class Permute(Function):
 
 
 class Expand(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, shape=()):
         self.shape = x.shape
@@ -52,7 +52,7 @@ _BASIC = (int, slice, type(None), type(Ellipsis))
 
 
 class GetItem(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, x, index=()):
         self.shape, self.index = x.shape, index
@@ -69,7 +69,7 @@ class GetItem(Function):
 
 
 class Cat(Function):
-    saved_inputs = ()
+    saved_inputs = {}
 
     def forward(self, *xs, dim=0):
         self.dim = dim

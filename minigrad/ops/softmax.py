@@ -18,8 +18,8 @@ def _shifted(xp, x, axis):
 
 
 class Softmax(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x, dim=-1):
         self.dim = dim
@@ -33,8 +33,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
-    saved_inputs = ()
-    saves_output = True
+    saved_inputs = {}
+    saves_output = (0,)
 
     def forward(self, x, dim=-1):
         self.dim = dim
@@ -47,7 +47,7 @@ class LogSoftmax(Function):
 
 
 class CrossEntropy(Function):
-    saved_inputs = (1,)  # the targets (the logits live on as the softmax)
+    saved_inputs = {1: (0,)}  # the targets (the logits live on as the softmax)
 
     def forward(self, x, target, reduction="mean", ignore_index=-100):
         xp = self.xp
