@@ -399,7 +399,7 @@ class Tensor(Convertible, InPlace):
         return shape_ops.getitem(self, index)
 
     def __setitem__(self, index, value):
-        self._check_inplace()
+        self._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
         self._mark_written()
         self.data[shape_ops.to_index(index, self.device)] = value.data if isinstance(value, Tensor) else value
 

@@ -166,6 +166,11 @@ def test_inplace_ops_refuse_tensors_that_require_grad():
         w -= 1
         w[0] = 2.0
     assert w[0].item() == 2.0 and w.requires_grad
+    x = mg.zeros(3)
+    with pytest.raises(RuntimeError, match="in-place"):
+        x[0] = w[1]  # the value's graph would be dropped silently
+    with pytest.raises(RuntimeError, match="in-place"):
+        x += w
 
 
 @pytest.mark.parametrize("device", DEVICES[1:])
