@@ -26,9 +26,10 @@ class InPlace:
         # autograd records only out-of-place ops: an in-place write to a tensor that requires grad
         # could not be differentiated through, so it is refused while a graph could be recorded
         if state.enabled and (self.requires_grad or other_requires_grad):
+            what = "on a tensor that requires grad" if self.requires_grad else "with a value that requires grad"
             raise RuntimeError(
-                f"in-place operation on a tensor that requires grad (shape {self.shape}); wrap it in "
-                "`with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
+                f"in-place operation {what} (target shape {self.shape}): autograd records out-of-place ops "
+                "only; wrap it in `with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
             )
 
     def _write_record(self):
