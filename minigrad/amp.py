@@ -47,7 +47,7 @@ class autocast:
 
 def cast(*tensors):
     """The tensors, in the autocast dtype if autocast is on for their device type (None passes).
-    Callers check `state.device_type is not None` first: this runs on every GEMM."""
-    if state.device_type is None or tensors[0].device.type != state.device_type:
+    Callers skip the call while autocast is off (`state.device_type is None`): GEMMs are hot."""
+    if tensors[0].device.type != state.device_type:
         return tensors
     return tuple(t if t is None or t.dtype.kind != "f" else t.to(state.dtype) for t in tensors)

@@ -15,6 +15,8 @@ keep them from corrupting gradients, as in PyTorch:
 `InPlace` is mixed into Tensor, which supplies the out-of-place operators it builds on (__add__, ...).
 """
 
+import numpy as np
+
 from . import dtypes
 from .autograd.grad_mode import state
 
@@ -55,12 +57,15 @@ class InPlace:
         return self
 
     def copy_(self, src):
-        """Copy src's values into this tensor's storage (from any device, cast to this dtype)."""
+        """Copy src's values (a tensor on any device, or host data) into this tensor's storage, cast
+        to this dtype; the one write path of load_state_dict and nn.init too."""
         self._check_inplace()
         self._mark_written()
-        if isinstance(src, InPlace):  # a Tensor
-            src = self.device.backend.to_device(src.device.backend.to_host(src.data))
-        self.data[...] = src
+        if isinstance(src, InPlace) and src.device is self.device:  # (InPlace: a Tensor)
+            self.data[...] = src.data
+            return self
+        host = src.device.backend.to_host(src.data) if isinstance(src, InPlace) else src
+        self.data[...] = self.device.backend.to_device(np.asarray(host, dtype=self.dtype))  # cast on the host
         return self
 
     def __iadd__(self, other):

@@ -50,6 +50,9 @@ def backward(root, grad, retain_graph=False):
             fn.release()
 
 
+_MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace operation: "
+
+
 def _check_unmodified(fn):
     """PyTorch's rule: values this backward reads must not have been written in place since forward."""
     needs = fn.needs_input_grad
@@ -65,9 +68,6 @@ def _check_unmodified(fn):
             raise RuntimeError(_MODIFIED + f"input {i} of {fn!r} ({t.dtype}, shape {t.shape}) was written "
                                "after the forward pass used it; write into a copy instead (x = x.clone()), "
                                "or update it after backward()")
-
-
-_MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace operation: "
 
 
 def _accumulate(leaf, gi, g):

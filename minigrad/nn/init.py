@@ -12,8 +12,7 @@ Each works under no_grad and returns the tensor. Samples come from the global ge
 
 import math
 
-import numpy as np
-
+from ..autograd.grad_mode import no_grad
 from ..random import rng
 
 
@@ -57,9 +56,8 @@ def _fan(tensor, mode):
 
 def _fill(tensor, host):
     """Write host samples into the tensor's own buffer (in place, so Parameters stay the same)."""
-    tensor._mark_written()
-    tensor.data[...] = tensor.device.backend.to_device(np.asarray(host, dtype=tensor.dtype))
-    return tensor
+    with no_grad():
+        return tensor.copy_(host)
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
@@ -71,9 +69,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def constant_(tensor, val):
-    tensor._mark_written()
-    tensor.data[...] = val
-    return tensor
+    with no_grad():
+        return tensor.fill_(val)
 
 
 def zeros_(tensor):

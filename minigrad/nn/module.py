@@ -16,7 +16,6 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..backend import Device, resolve
 from ..conversions import Convertible
-from ..tensor import Tensor
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -166,10 +165,7 @@ class Module(Convertible):
         with no_grad():
             for k, t in own_tensors.items():
                 if k in state_dict:
-                    src = state_dict[k]
-                    host = src.device.backend.to_host(src.data) if isinstance(src, Tensor) else src
-                    t._mark_written()
-                    t.data[...] = t.device.backend.to_device(host.astype(t.dtype, copy=False))
+                    t.copy_(state_dict[k])
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ modes and conversion

@@ -47,7 +47,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p._mark_written()
+                    p._mark_written()  # step() writes p.data directly, one array op per update
                     yield group, p, p.grad.data, self.state.setdefault(p, {})
 
     def step(self):
