@@ -90,7 +90,7 @@ def mlp_table(batch=1024, widths=(784, 4096, 4096, 10), lr=0.01):
         loss.backward()
         opt.step()
 
-    params = [(m.weight.data.copy(), m.bias.data.copy()) for m in model if isinstance(m, nn.Linear)]
+    params = [(m.weight._data.copy(), m.bias._data.copy()) for m in model if isinstance(m, nn.Linear)]
     xc, tc = cupy.asarray(x_host), cupy.asarray(t_host)
     rows = cupy.arange(batch)
 

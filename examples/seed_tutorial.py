@@ -41,7 +41,7 @@ def main():
     section("initialisation: Kaiming uniform by default; xavier_uniform_ and zeros_ on request")
     bound = 1 / 3 ** 0.5
     print(f"default weights within +-1/sqrt(in_features) = +-{bound:.4f}:",
-          bool((linear_layer.weight.abs() <= bound).data.all()))
+          bool((linear_layer.weight.abs() <= bound).numpy().all()))
     init.xavier_uniform_(linear_layer.weight)
     init.zeros_(linear_layer.bias)
     print("after xavier_uniform_ / zeros_:", linear_layer.weight, linear_layer.bias, sep="\n")
@@ -70,7 +70,7 @@ def main():
     section("F.linear(x, weight, bias): the same affine map without a module")
     x = torch.randn(2, 10)
     y = F.linear(x, net.fc1.weight, net.fc1.bias)
-    print("F.linear matches net.fc1:", bool(((y - net.fc1(x)).abs() < 1e-6).data.all()))
+    print("F.linear matches net.fc1:", bool(((y - net.fc1(x)).abs() < 1e-6).numpy().all()))
 
     section("common error 1: the last dimension does not match in_features")
     try:

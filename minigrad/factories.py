@@ -36,7 +36,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     Python floats become float32, ints int64, bools bool; NumPy arrays keep their dtype.
     """
     if isinstance(data, Tensor):
-        host = data.device.backend.to_host(data.data)
+        host = data.device.backend.to_host(data._data)
         device = data.device if device is None else device
     elif isinstance(data, np.ndarray):
         host = data

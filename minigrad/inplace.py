@@ -53,7 +53,7 @@ class InPlace:
     def fill_(self, value):
         self._check_inplace()
         self._mark_written()
-        self.data[...] = value
+        self._data[...] = value
         return self
 
     def copy_(self, src):
@@ -62,10 +62,10 @@ class InPlace:
         self._check_inplace()
         self._mark_written()
         if isinstance(src, InPlace) and src.device is self.device:  # (InPlace: a Tensor)
-            self.data[...] = src.data
+            self._data[...] = src._data
             return self
-        host = src.device.backend.to_host(src.data) if isinstance(src, InPlace) else src
-        self.data[...] = self.device.backend.to_device(np.asarray(host, dtype=self.dtype))  # cast on the host
+        host = src.device.backend.to_host(src._data) if isinstance(src, InPlace) else src
+        self._data[...] = self.device.backend.to_device(np.asarray(host, dtype=self.dtype))  # cast on the host
         return self
 
     def __iadd__(self, other):
@@ -101,5 +101,5 @@ class InPlace:
                 f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
             )
         self._mark_written()
-        self.data[...] = result.data
+        self._data[...] = result._data
         return self

@@ -44,7 +44,7 @@ def _encode(obj, name, tensors):
         key = name or "tensor"
         while key in tensors:
             key += "_"
-        tensors[key] = obj.device.backend.to_host(obj.data)  # CUDA tensors are saved as host copies
+        tensors[key] = obj.device.backend.to_host(obj._data)  # CUDA tensors are saved as host copies
         return {"tensor": key}
     if isinstance(obj, dict):
         if not all(isinstance(k, (str, int)) for k in obj):
@@ -67,7 +67,7 @@ def save(obj, path):
     if isinstance(obj, dict) and obj and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()):
         structure = None  # a plain state_dict: the tensor names are the keys themselves
         for k, v in obj.items():
-            tensors[k] = v.device.backend.to_host(v.data)
+            tensors[k] = v.device.backend.to_host(v._data)
     else:
         structure = _encode(obj, "", tensors)
     header, offset, chunks = {}, 0, []

@@ -1,4 +1,4 @@
-"""`Tensor`: an ndarray (`.data`, NumPy on CPU, CuPy on GPU) plus what autograd needs.
+"""`Tensor`: an ndarray (`_data`, NumPy on CPU, CuPy on GPU) plus what autograd needs.
 
 A tensor that requires grad and was made by an op remembers that op in `grad_fn`; `backward()`
 walks those links in reverse (see autograd/engine.py). Every operator below is one line that hands
@@ -24,17 +24,17 @@ from .inplace import InPlace
 
 
 class Tensor(Convertible, InPlace):
-    __slots__ = ("data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
+    __slots__ = ("_data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, device=None):
         """Wrap an existing array without copying (Python data becomes float32, as torch.Tensor(...)
         does); most code wants the factory `minigrad.tensor` instead."""
         if isinstance(data, Tensor):
-            data = data.data
+            data = data._data
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
-        self.data, self.device = data, _device(device or "cpu")
+        self._data, self.device = data, _device(device or "cpu")
         self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
         self.requires_grad_(requires_grad)
 
@@ -42,22 +42,38 @@ class Tensor(Convertible, InPlace):
     def _make(data, device, requires_grad, grad_fn):
         # The hot path of every op: no argument checks, no device resolution.
         t = object.__new__(Tensor)
-        t.data, t.device, t.requires_grad, t.grad, t.grad_fn = data, device, requires_grad, None, grad_fn
+        t._data, t.device, t.requires_grad, t.grad, t.grad_fn = data, device, requires_grad, None, grad_fn
         t._written = None  # no in-place write to this storage yet (inplace.py)
         return t
 
     # ---------------------------------------------------------------- properties
     @property
+    def data(self):
+        """This tensor's storage as a new tensor with no history and requires_grad=False (PyTorch's
+        `.data`): `p.data.add_(...)`, `p.data.copy_(w)` and `p.data.zero_()` write into p itself.
+        As in PyTorch, writes through `.data` are invisible to autograd's in-place check (use
+        `detach()` to have them checked); minigrad's own internals use the raw array `_data`."""
+        return Tensor._make(self._data, self.device, False, None)
+
+    @data.setter
+    def data(self, value):
+        """`p.data = t` swaps p's storage for t's (any shape, dtype or device), keeping p's identity."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}; "
+                            "wrap arrays with minigrad.tensor(...) or minigrad.from_numpy(...)")
+        self._data, self.device, self._written = value._data, value.device, None
+
+    @property
     def shape(self):
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self):
@@ -78,10 +94,10 @@ class Tensor(Convertible, InPlace):
         return self.ndim
 
     def numel(self):
-        return self.data.size
+        return self._data.size
 
     def element_size(self):
-        return self.data.itemsize
+        return self._data.itemsize
 
     def __len__(self):
         if self.ndim == 0:
@@ -97,14 +113,14 @@ class Tensor(Convertible, InPlace):
                 "create the inputs with requires_grad=True (and not under mg.no_grad())"
             )
         if gradient is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs, but this tensor has "
                     f"shape {self.shape}: call .sum() first or pass backward(gradient=...) of that shape"
                 )
             g = self.device.xp.ones(self.shape, dtype=self.dtype)
         else:
-            g = gradient.data if isinstance(gradient, Tensor) else self.device.xp.asarray(gradient)
+            g = gradient._data if isinstance(gradient, Tensor) else self.device.xp.asarray(gradient)
             if g.shape != self.shape:
                 raise RuntimeError(
                     f"backward: gradient has shape {g.shape} but the tensor has shape {self.shape}"
@@ -117,7 +133,7 @@ class Tensor(Convertible, InPlace):
 
     def detach(self):
         """The same storage, cut from the graph."""
-        t = Tensor._make(self.data, self.device, False, None)
+        t = Tensor._make(self._data, self.device, False, None)
         t._written = self._write_record()  # same storage, same record
         return t
 
@@ -138,18 +154,18 @@ class Tensor(Convertible, InPlace):
             )
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         return self.detach().numpy() if dtype is None else self.detach().numpy().astype(dtype)
 
     def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.item()
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def to(self, *args, dtype=None, device=None):
         """to(dtype), to(device), to(device, dtype) or keywords; differentiable, and `self` if nothing changes."""
@@ -285,13 +301,13 @@ class Tensor(Convertible, InPlace):
     # ---------------------------------------------------------------- repr
     def __repr__(self):
         body = np.array2string(
-            self.device.backend.to_host(self.data), separator=", ", prefix="tensor(",
+            self.device.backend.to_host(self._data), separator=", ", prefix="tensor(",
             precision=4, floatmode="maxprec_equal" if self.dtype.kind == "f" else "maxprec",
         )
         extra = ""
         if self.device.type != "cpu":
             extra += f", device='{self.device}'"
-        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool) or self.data.size == 0:
+        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool) or self._data.size == 0:
             extra += f", dtype=minigrad.{self.dtype}"
         if self.grad_fn is not None:
             extra += f", grad_fn={self.grad_fn!r}"
@@ -300,9 +316,9 @@ class Tensor(Convertible, InPlace):
         return f"tensor({body}{extra})"
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self):
         return float(self.item())
@@ -401,12 +417,12 @@ class Tensor(Convertible, InPlace):
     def __setitem__(self, index, value):
         self._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
         self._mark_written()
-        self.data[shape_ops.to_index(index, self.device)] = value.data if isinstance(value, Tensor) else value
+        self._data[shape_ops.to_index(index, self.device)] = value._data if isinstance(value, Tensor) else value
 
 
 def _compare(a, b, name):
-    b = b.data if isinstance(b, Tensor) else b
-    return Tensor._make(getattr(a.device.xp, name)(a.data, b), a.device, False, None)
+    b = b._data if isinstance(b, Tensor) else b
+    return Tensor._make(getattr(a.device.xp, name)(a._data, b), a.device, False, None)
 
 
 # The ops build on Tensor, so they are imported after it; methods above look them up at call time.

@@ -17,11 +17,11 @@ def _grads(rng, n):
 def _run(opt_cls, kwargs, grads, device="cpu", p0=None):
     p = nn.Parameter(mg.tensor(p0, dtype=mg.float64, device=device))
     opt = opt_cls([p], **kwargs)
-    data = p.data
+    data = p._data
     for g in grads:
         p.grad = mg.tensor(g, device=device)
         opt.step()
-    assert p.data is data  # updated in place, never reallocated
+    assert p._data is data  # updated in place, never reallocated
     return host(p)
 
 

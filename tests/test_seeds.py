@@ -14,7 +14,7 @@ def test_guide_basic_linear_layer():
     assert linear_layer.weight.shape == (1, 3) and linear_layer.bias.shape == (1,)
     output = linear_layer(minigrad.tensor([1., 2., 3.]))
     print(output)
-    w, b = linear_layer.weight.data, linear_layer.bias.data
+    w, b = linear_layer.weight.detach().numpy(), linear_layer.bias.detach().numpy()
     np.testing.assert_allclose(output.data, w @ [1.0, 2.0, 3.0] + b, rtol=1e-6)  # y = x A^T + b
     assert output.shape == (1,)
 
@@ -122,7 +122,7 @@ def test_lecture_notes_fc_layer():
     assert fc_layer.weight.shape == (2, 3) and fc_layer.bias.shape == (2,)  # D_out x D_in, D_out
     assert "Parameter containing" in repr(fc_layer.weight) and "requires_grad=True" in repr(fc_layer.bias)
     # h_11 = x_11 w_11 + x_12 w_12 + x_13 w_13 + b_1, element by element as the notes write it
-    w, b = fc_layer.weight.data, fc_layer.bias.data
+    w, b = fc_layer.weight.detach().numpy(), fc_layer.bias.detach().numpy()
     np.testing.assert_allclose(h.data[0, 0], sum(x.data[0, k] * w[0, k] for k in range(3)) + b[0], rtol=1e-5)
 
 

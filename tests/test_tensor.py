@@ -177,3 +177,35 @@ def test_inplace_ops_refuse_tensors_that_require_grad():
 def test_mixing_devices_names_both(device):
     with pytest.raises(RuntimeError, match="same device.*cpu.*cuda:0|same device.*cuda:0.*cpu"):
         mg.randn(2) + mg.randn(2, device=device)
+
+
+def test_data_is_a_tensor_sharing_storage_without_history():
+    """PyTorch's `.data`: a Tensor over the same storage, requires_grad=False, writes land in p."""
+    p = mg.nn.Parameter(mg.tensor([1.0, 2.0]))
+    d = p.data
+    assert isinstance(d, mg.Tensor) and not d.requires_grad and d.grad_fn is None
+    p.data.add_(1.0)  # the manual-SGD idiom: no no_grad needed
+    p.data.mul_(2.0)
+    assert p.tolist() == [4.0, 6.0]
+    p.data.copy_(mg.tensor([0.5, 0.5]))
+    assert p.tolist() == [0.5, 0.5]
+    p.data.zero_()
+    assert p.tolist() == [0.0, 0.0]
+    p.data = mg.tensor([7.0, 8.0, 9.0], dtype=mg.float64)  # new storage, same Parameter object
+    assert p.shape == (3,) and p.dtype == mg.float64 and p.requires_grad
+    with pytest.raises(TypeError, match="must be set to a Tensor"):
+        p.data = [1.0]
+
+
+def test_writes_through_data_are_not_tracked_like_pytorch():
+    """PyTorch does not bump the version counter for writes through .data; detach() writes are checked."""
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    x = mg.tensor([3.0, 4.0], requires_grad=True)
+    y = (w * x).sum()
+    w.data.mul_(10)  # untracked: backward uses the new values silently, as in PyTorch
+    y.backward()
+    assert x.grad.tolist() == [10.0, 20.0]
+    y = (w * x).sum()
+    w.detach().mul_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()

@@ -29,7 +29,7 @@ class DynamicQuantizedLinear(Module):
     def __init__(self, layer):
         super().__init__()
         self.in_features, self.out_features = layer.in_features, layer.out_features
-        w = layer.weight.device.backend.to_host(layer.weight.data).astype(np.float32)
+        w = layer.weight.device.backend.to_host(layer.weight._data).astype(np.float32)
         scale = np.abs(w).max(axis=1, keepdims=True) / 127
         scale[scale == 0] = 1  # an all-zero row: any scale represents it exactly
         device = layer.weight.device

@@ -80,4 +80,4 @@ def _accumulate(leaf, gi, g):
             gi = gi.copy()
         leaf.grad = type(leaf)._make(gi, leaf.device, False, None)
     else:
-        leaf.grad.data += gi
+        leaf.grad._data += gi

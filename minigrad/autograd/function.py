@@ -52,7 +52,7 @@ class Function:
                         )
                     device = a.device
                 needs_grad.append(a.requires_grad)
-                arrays.append(a.data)
+                arrays.append(a._data)
             else:
                 needs_grad.append(False)
                 arrays.append(a)
@@ -95,9 +95,9 @@ class Function:
 
 def _share_write_record(view, args):
     """A view writes into its input's storage, so the two share one write record (inplace.py)."""
-    base = view.data.base
+    base = view._data.base
     for a in args:
-        if isinstance(a, Tensor) and (a.data is base or a.data.base is base):
+        if isinstance(a, Tensor) and (a._data is base or a._data.base is base):
             view._written = a._write_record()
             return
 

@@ -40,7 +40,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
     def scalar():
         with no_grad():
-            return sum(float((o.device.backend.to_host(o.data) * v).sum())
+            return sum(float((o.device.backend.to_host(o._data) * v).sum())
                        for o, v in zip(_outputs(fn, inputs), cotangents))
 
     for t in checked:
@@ -50,9 +50,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
     worst = None
     for k, t in enumerate(checked):
-        analytic = np.zeros(t.shape) if t.grad is None else t.grad.device.backend.to_host(t.grad.data)
+        analytic = np.zeros(t.shape) if t.grad is None else t.grad.device.backend.to_host(t.grad._data)
         numeric = np.zeros(t.shape)
-        flat = t.data.reshape(-1)  # a view: we nudge elements in place and put them back
+        flat = t._data.reshape(-1)  # a view: we nudge elements in place and put them back
         for i in range(flat.size):
             orig = flat[i].item()
             flat[i] = orig + eps

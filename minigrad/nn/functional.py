@@ -45,7 +45,7 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     x = input.unsqueeze(0) if input.ndim == 1 else input
     if x.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C): classes last
         x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, input.shape[1])
-    xp, t = x.device.xp, target.data.reshape(-1)
+    xp, t = x.device.xp, target._data.reshape(-1)
     keep = t != ignore_index
     picked = x[xp.arange(t.size), xp.where(keep, t, 0)]  # (rows,): log-probability of each target
     losses = -picked * Tensor._make(keep.astype(x.dtype), x.device, False, None)

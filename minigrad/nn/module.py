@@ -231,10 +231,10 @@ class Module(Convertible):
 
 def _convert_(t, dtype, device):
     """Change tensor t's dtype (floats only) and device in place."""
-    data = t.data
+    data = t._data
     if device is not None and device is not t.device:
         data = device.backend.to_device(t.device.backend.to_host(data))
         t.device = device
     if dtype is not None and data.dtype.kind == "f":
         data = data.astype(np.dtype(dtype), copy=False)
-    t.data = data
+    t._data = data

@@ -9,7 +9,7 @@ class Parameter(Tensor):
 
     def __init__(self, data=None, requires_grad=True):
         data = empty(0) if data is None else data
-        super().__init__(data.data, requires_grad, data.device)  # shares storage with `data`, like PyTorch
+        super().__init__(data._data, requires_grad, data.device)  # shares storage with `data`, like PyTorch
         self._written = data._write_record()
 
     def __repr__(self):

@@ -105,7 +105,7 @@ def _apply_linear(op, input, weight, bias):
     """op.apply(input, weight, bias) after autocast and the shape/dtype checks."""
     if amp.state.device_type is not None:  # autocast on: the GEMM may run in a lower precision
         input, weight, bias = amp.cast(input, weight, bias)
-    x, w, b = input.data, weight.data, None if bias is None else bias.data
+    x, w, b = input._data, weight._data, None if bias is None else bias._data
     if not (x.dtype.kind == "f" and x.dtype == w.dtype and w.ndim == 2 and x.ndim and x.shape[-1] == w.shape[1]
             and (b is None or b.shape == w.shape[:1] and b.dtype == w.dtype)):
         _linear_error(input, weight, bias)  # the common case is checked in the one expression above
@@ -118,7 +118,7 @@ def _linear_error(input, weight, bias):
         raise RuntimeError(f"linear: expected a 2-D weight and an input of >= 1 dim, got weight "
                            f"{weight.shape} and input {input.shape}")
     if input.shape[-1] != weight.shape[1]:
-        rows = input.data.size // input.shape[-1] if input.shape[-1] else 0
+        rows = input._data.size // input.shape[-1] if input.shape[-1] else 0
         raise RuntimeError(
             f"linear: mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
             f"{weight.shape[1]}x{weight.shape[0]}): input has {input.shape[-1]} features in its last "

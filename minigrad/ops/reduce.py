@@ -105,7 +105,7 @@ def _extreme(op, x, dim, keepdim):
     if x1.shape[axis] == 0:
         raise IndexError(f"{op}(): cannot reduce over dimension {dim} of size 0 (shape {x.shape})")
     indices = argmax(x1, axis, keepdim=True, op="arg" + op)
-    values = TakeAlong.apply(x1, indices.data, dim=axis)
+    values = TakeAlong.apply(x1, indices._data, dim=axis)
     if not keepdim or x.ndim == 0:
         values, indices = values.squeeze(axis), indices.squeeze(axis)
     return MaxResult((values, indices))
@@ -122,9 +122,9 @@ def min(x, dim=None, keepdim=False):
 def argmax(x, dim=None, keepdim=False, op="argmax"):
     xp = x.device.xp
     if dim is None:
-        return Tensor._make(xp.asarray(getattr(xp, op)(x.data)), x.device, False, None)
+        return Tensor._make(xp.asarray(getattr(xp, op)(x._data)), x.device, False, None)
     axis = normalize_dims(dim, x.ndim)[0] if x.ndim else None
-    return Tensor._make(xp.asarray(getattr(xp, op)(x.data, axis=axis, keepdims=keepdim)), x.device, False, None)
+    return Tensor._make(xp.asarray(getattr(xp, op)(x._data, axis=axis, keepdims=keepdim)), x.device, False, None)
 
 
 def argmin(x, dim=None, keepdim=False):

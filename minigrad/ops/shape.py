@@ -158,8 +158,8 @@ def to_index(index, device):
         return tuple(to_index(i, device) for i in index)
     if isinstance(index, Tensor):
         if index.device is device:
-            return index.data
-        return device.backend.to_device(index.device.backend.to_host(index.data))
+            return index._data
+        return device.backend.to_device(index.device.backend.to_host(index._data))
     return index
 
 

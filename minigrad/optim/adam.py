@@ -26,18 +26,18 @@ class Adam(Optimizer):
             lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
             if not state.get("step"):
                 state["step"] = 0
-                state["exp_avg"] = Tensor._make(p.device.xp.zeros_like(p.data), p.device, False, None)
-                state["exp_avg_sq"] = Tensor._make(p.device.xp.zeros_like(p.data), p.device, False, None)
+                state["exp_avg"] = Tensor._make(p.device.xp.zeros_like(p._data), p.device, False, None)
+                state["exp_avg_sq"] = Tensor._make(p.device.xp.zeros_like(p._data), p.device, False, None)
             state["step"] += 1
-            t, m, v = state["step"], state["exp_avg"].data, state["exp_avg_sq"].data
-            tmp = scratch(state, p.data)  # every line below writes into an existing buffer
+            t, m, v = state["step"], state["exp_avg"]._data, state["exp_avg_sq"]._data
+            tmp = scratch(state, p._data)  # every line below writes into an existing buffer
             if wd and self.decoupled:
-                p.data *= 1 - lr * wd
+                p._data *= 1 - lr * wd
             if wd and not self.decoupled:
                 g = state.get("_grad")
                 if g is None:
                     g = state["_grad"] = grad.copy()
-                g[...] = p.data
+                g[...] = p._data
                 g *= wd
                 g += grad
             else:
@@ -56,7 +56,7 @@ class Adam(Optimizer):
             tmp += eps
             p.device.xp.divide(m, tmp, out=tmp)
             tmp *= lr / (1 - beta1**t)
-            p.data -= tmp
+            p._data -= tmp
 
 
 class AdamW(Adam):

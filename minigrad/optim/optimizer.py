@@ -47,8 +47,8 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p._mark_written()  # step() writes p.data directly, one array op per update
-                    yield group, p, p.grad.data, self.state.setdefault(p, {})
+                    p._mark_written()  # step() writes p._data directly, one array op per update
+                    yield group, p, p.grad._data, self.state.setdefault(p, {})
 
     def step(self):
         raise NotImplementedError
@@ -98,7 +98,7 @@ def _like_param(value, p):
     """A state tensor moved to p's device (and floating state to p's dtype), copied."""
     if not isinstance(value, Tensor):
         return value
-    host = value.device.backend.to_host(value.data)
+    host = value.device.backend.to_host(value._data)
     if host.dtype.kind == "f" and p.dtype.kind == "f":
         host = host.astype(p.dtype)
     return Tensor._make(p.device.backend.to_device(host.copy()), p.device, False, None)

@@ -23,20 +23,20 @@ class SGD(Optimizer):
     def step(self):
         for group, p, grad, state in self._params_with_grad():
             xp, lr, momentum, wd = p.device.xp, group["lr"], group["momentum"], group["weight_decay"]
-            s = scratch(state, p.data)  # a work buffer allocated once: steps allocate nothing
+            s = scratch(state, p._data)  # a work buffer allocated once: steps allocate nothing
             d = grad  # the update direction; the gradient itself is never modified
             if wd:
-                xp.multiply(p.data, wd, out=s)
+                xp.multiply(p._data, wd, out=s)
                 s += grad
                 d = s
             if momentum:
                 if "momentum_buffer" not in state:
                     state["momentum_buffer"] = Tensor._make(d.copy(), p.device, False, None)
                 else:
-                    buf = state["momentum_buffer"].data
+                    buf = state["momentum_buffer"]._data
                     buf *= momentum
                     buf += d if not group["dampening"] else (1 - group["dampening"]) * d
-                buf = state["momentum_buffer"].data
+                buf = state["momentum_buffer"]._data
                 if not group["nesterov"]:
                     d = buf
                 elif d is s:
@@ -46,4 +46,4 @@ class SGD(Optimizer):
                     s += d
                     d = s
             xp.multiply(d, lr, out=s)
-            p.data -= s
+            p._data -= s
