@@ -126,10 +126,14 @@ class Tensor(Convertible, InPlace):
                     f"backward: gradient has shape {g.shape} but the tensor has shape {self.shape}"
                 )
             g = g.astype(self.dtype, copy=False)
-        if self.grad_fn is None:
-            engine._accumulate(self, g, g)
-        else:
-            engine.backward(self, g, retain_graph)
+        engine.backward(self, g, retain_graph)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
+        whose remove() unregisters it (PyTorch's API; DistributedDataParallel uses it)."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        return RemovableHandle(engine.add_post_accumulate_hook(self, hook), hook)
 
     def detach(self):
         """The same storage, cut from the graph."""
@@ -418,6 +422,17 @@ class Tensor(Convertible, InPlace):
         self._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
         self._mark_written()
         self._data[shape_ops.to_index(index, self.device)] = value._data if isinstance(value, Tensor) else value
+
+
+class RemovableHandle:
+    """What register_*_hook returns: remove() takes the hook out again."""
+
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
 
 
 def _compare(a, b, name):

@@ -6,12 +6,35 @@ a Function runs once every consumer has added its gradient, so each runs exactly
 are loops over explicit stacks: a chain of 100,000 ops needs no recursion.
 """
 
+import threading
+import weakref
+
 from .function import FREED_MESSAGE
 from .grad_mode import state
+
+# id(leaf) -> hooks called with the leaf once its .grad has been accumulated (DDP launches its
+# gradient buckets from them); keyed by id, and dropped when the leaf dies, so no tensor is kept alive
+post_accumulate_hooks = {}
+_pending = threading.local()  # callbacks queued during the backward pass running in this thread
+
+
+def queue_callback(fn):
+    """Run fn() once the backward pass now running has finished (PyTorch's engine.queue_callback)."""
+    _pending.callbacks.append(fn)
 
 
 def backward(root, grad, retain_graph=False):
     """Accumulate d(root)/d(leaf) * grad into `.grad` of every leaf that requires grad."""
+    _pending.callbacks = []
+    if root.grad_fn is None:  # backward() of a leaf: its gradient is `grad` itself
+        _accumulate(root, grad, grad)
+    else:
+        _backward(root, grad, retain_graph)
+    for fn in _pending.callbacks:
+        fn()
+
+
+def _backward(root, grad, retain_graph):
     consumers = {}
     stack = [root.grad_fn]
     while stack:
@@ -81,3 +104,16 @@ def _accumulate(leaf, gi, g):
         leaf.grad = type(leaf)._make(gi, leaf.device, False, None)
     else:
         leaf.grad._data += gi
+    if post_accumulate_hooks and id(leaf) in post_accumulate_hooks:
+        for hook in post_accumulate_hooks[id(leaf)]:
+            hook(leaf)
+
+
+def add_post_accumulate_hook(leaf, hook):
+    """Register hook(leaf) in post_accumulate_hooks; returns the leaf's list of hooks."""
+    if id(leaf) not in post_accumulate_hooks:
+        post_accumulate_hooks[id(leaf)] = []
+        weakref.finalize(leaf, post_accumulate_hooks.pop, id(leaf), None)
+    hooks = post_accumulate_hooks[id(leaf)]
+    hooks.append(hook)
+    return hooks

@@ -1,6 +1,6 @@
 """`minigrad.nn`: modules with parameters, in PyTorch's shape (`from minigrad import nn`)."""
 
-from . import functional, init
+from . import functional, init, parallel
 from .activation import Dropout, Flatten, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .linear import Identity, Linear

@@ -1,0 +1,140 @@
+"""Run under `mpiexec -n N python tests/distributed_worker.py SCENARIO`; tests/test_distributed.py
+starts it and reads what rank 0 prints (one JSON line) or the error a rank reports."""
+
+import json
+import sys
+
+import numpy as np
+
+import minigrad as mg
+import minigrad.distributed as dist
+import minigrad.nn.functional as F
+from minigrad import nn, optim
+from minigrad.nn.parallel import DistributedDataParallel as DDP
+
+DEVICE = "cuda" if "--cuda" in sys.argv else "cpu"
+
+
+def build(seed, dtype=mg.float64):
+    mg.manual_seed(seed)
+    return nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 4)).to(
+        dtype=dtype, device=DEVICE)
+
+
+def batch(n, seed=1, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return (mg.tensor(rng.standard_normal((n, 6)).astype(dtype), device=DEVICE),
+            mg.tensor(rng.integers(0, 4, n), device=DEVICE))
+
+
+def make_opt(name, params):
+    return optim.SGD(params, lr=0.1, momentum=0.9) if name == "sgd" else optim.Adam(params, lr=1e-2)
+
+
+def shard(n, rank, size):
+    """Uneven shards: rank r gets rows [bounds[r], bounds[r+1])."""
+    bounds = np.linspace(0, n, size + 1).round().astype(int)
+    return slice(bounds[rank], bounds[rank + 1])
+
+
+def ddp_equals_single(name, n, steps=20, bucket_cap_mb=25):
+    """N ranks on shards of one batch vs one process on the whole batch: max |param difference|."""
+    rank, size = dist.get_rank(), dist.get_world_size()
+    x, y = batch(n)
+    model = DDP(build(seed=100 + rank), bucket_cap_mb=bucket_cap_mb)  # rank 0's init is broadcast
+    opt = make_opt(name, model.parameters())
+    mine = shard(n, rank, size)
+    for _ in range(steps):
+        # a sum over this shard scaled by N/B: the average over ranks is the mean over all B rows
+        loss = F.cross_entropy(model(x[mine]), y[mine], reduction="sum") * (size / n)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    ref = build(seed=100)
+    ref_opt = make_opt(name, ref.parameters())
+    for _ in range(steps):
+        ref_opt.zero_grad()
+        F.cross_entropy(ref(x), y).backward()
+        ref_opt.step()
+    return max(float((a - b).abs().max()) for a, b in zip(model.module.parameters(), ref.parameters()))
+
+
+def no_sync_equals_big_batch():
+    rank, size = dist.get_rank(), dist.get_world_size()
+    n = 8 * size
+    x1, y1 = batch(n, seed=2)
+    x2, y2 = batch(n, seed=3)
+    model = DDP(build(seed=7))
+    mine = shard(n, rank, size)
+    with model.no_sync():
+        F.cross_entropy(model(x1[mine]), y1[mine]).backward()
+    local = [p.grad.clone() for p in model.parameters()]  # not exchanged yet
+    F.cross_entropy(model(x2[mine]), y2[mine]).backward()
+    ref = build(seed=7)
+    F.cross_entropy(ref(mg.cat([x1, x2])), mg.cat([y1, y2])).backward()
+    # mean of per-rank (mean1 + mean2) = 2 * mean over both batches
+    synced = max(float((p.grad - 2 * r.grad).abs().max()) for p, r in zip(model.parameters(), ref.parameters()))
+    ref_local = build(seed=7)
+    F.cross_entropy(ref_local(x1[mine]), y1[mine]).backward()
+    unsynced = max(float((a - r.grad).abs().max()) for a, r in zip(local, ref_local.parameters()))
+    return {"synced": synced, "local_before_sync": unsynced}
+
+
+def collectives():
+    rank, size = dist.get_rank(), dist.get_world_size()
+    out = {}
+    for dtype in ("float16", "float32", "float64", "int32", "int64", "uint8", "bool"):
+        base = np.arange(6).reshape(2, 3) + rank
+        t = mg.tensor(base.astype(dtype) if dtype != "bool" else base % 2 == 0, device=DEVICE)
+        results = {}
+        for op in (dist.ReduceOp.SUM, dist.ReduceOp.MAX, dist.ReduceOp.MIN):
+            r = t.clone()
+            dist.all_reduce(r, op=op)
+            results[op.value] = r.cpu().numpy().astype(np.float64).tolist()
+        if dtype.startswith("float"):
+            r = t.clone()
+            dist.all_reduce(r, op=dist.ReduceOp.AVG)
+            results["avg"] = r.cpu().numpy().astype(np.float64).tolist()
+        b = t.clone() if rank == 1 else mg.zeros_like(t)
+        dist.broadcast(b, src=1)
+        results["broadcast"] = b.cpu().numpy().astype(np.float64).tolist()
+        parts = [mg.zeros_like(t) for _ in range(size)]
+        dist.all_gather(parts, t)
+        results["all_gather"] = [p.cpu().numpy().astype(np.float64).tolist() for p in parts]
+        out[dtype] = results
+    dist.barrier()
+    return out
+
+
+def main():
+    scenario = sys.argv[1]
+    dist.init_process_group("mpi", timeout=float(dict(a.split("=") for a in sys.argv if "=" in a).get("timeout", 60)))
+    if scenario == "ddp":
+        result = {f"{name}-{n}-{cap}": ddp_equals_single(name, n, bucket_cap_mb=cap)
+                  for name in ("sgd", "adam") for n in (24, 25) for cap in (25, 0.001)}
+    elif scenario == "ddp_quick":  # the simulated GPU runs kernels slowly: a few steps say enough
+        result = {"adam": ddp_equals_single("adam", 5, steps=3, bucket_cap_mb=0.001)}
+    elif scenario == "no_sync":
+        result = no_sync_equals_big_batch()
+    elif scenario == "collectives":
+        result = collectives()
+    elif scenario == "different_models":
+        DDP(build(seed=0) if dist.get_rank() == 0 else nn.Linear(6, 3).double())
+        result = "no error"
+    elif scenario == "mismatched_all_reduce":
+        dist.all_reduce(mg.ones(4 if dist.get_rank() == 0 else 6))
+        result = "no error"
+    elif scenario == "dead_rank":
+        if dist.get_rank() == 1:
+            sys.exit(0)  # leaves without a word: the others must not wait forever
+        dist.all_reduce(mg.ones(3))
+        result = "no error"
+    else:
+        raise SystemExit(f"unknown scenario {scenario}")
+    if dist.get_rank() == 0:
+        print("RESULT " + json.dumps(result), flush=True)
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()
