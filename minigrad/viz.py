@@ -56,7 +56,7 @@ def draw_graph(tensor, params=None, path=None, format="svg"):
         stack, seen = [fn], {id(fn)}
         while stack:  # iterative, like the backward engine: deep graphs need no recursion
             fn = stack.pop()
-            for i, t in enumerate(fn.inputs):
+            for t in fn.inputs:
                 if not isinstance(t, Tensor):
                     continue  # a Python number folded into the op
                 if t.grad_fn is not None:
