@@ -286,6 +286,36 @@ def test_zero_grad_and_step_with_a_closure():
     assert opt.step() is None
 
 
+class PlainSGD(optim.Optimizer):
+    """A custom optimizer as PyTorch users write them: step() over param_groups and self.state."""
+
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, dict(lr=lr))
+
+    @mg.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]  # a defaultdict, as in PyTorch
+                state["steps"] = state.get("steps", 0) + 1
+                p.sub_(p.grad, alpha=group["lr"])
+
+
+def test_a_custom_optimizer_subclass():
+    p = nn.Parameter(mg.tensor([1.0, -1.0]))
+    opt = PlainSGD([p], lr=0.25)
+    (p * mg.tensor([3.0, -0.5])).sum().backward()
+    opt.step()
+    assert p.tolist() == [0.25, -0.875] and opt.state[p]["steps"] == 1
+    assert opt.state_dict()["state"] == {0: {"steps": 1}}
+    sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)  # schedulers drive it too
+    opt.step()
+    sched.step()
+    assert opt.param_groups[0]["lr"] == 0.125
+
+
 def test_repr_lists_each_group():
     opt = optim.Adagrad([nn.Parameter(mg.ones(1))], lr=0.5)
     assert repr(opt).splitlines()[:3] == ["Adagrad (", "Parameter Group 0", "    eps: 1e-10"]

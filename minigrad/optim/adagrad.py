@@ -18,7 +18,7 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, maximize=maximize))
         for group in self.param_groups:  # the state exists from the start, as in PyTorch
             for p in group["params"]:
-                self._init_state(group, p, self.state.setdefault(p, {}))
+                self._init_state(group, p, self.state[p])
 
     def _check(self, options):
         check("learning rate", options["lr"])

@@ -14,6 +14,7 @@ Updates write into the parameter's own array with preallocated buffers (`buffer`
 nothing; `state_dict()` leaves those buffers (keys starting with "_") out.
 """
 
+import collections
 import copy
 import math
 import numbers
@@ -32,7 +33,9 @@ class Optimizer:
                             f"but got a Tensor of shape {params.shape}: pass [tensor] or model.parameters()")
         self._check(defaults)
         self.defaults = defaults
-        self.state = {}  # param -> dict of per-parameter state (momentum buffers, Adam moments)
+        # param -> dict of per-parameter state (momentum buffers, Adam moments); a defaultdict as in
+        # PyTorch, so a custom step() can say `state = self.state[p]; if not state: ...`
+        self.state = collections.defaultdict(dict)
         self.param_groups = []
         self._opt_called = False  # set by step(): lr schedulers warn when they step first
         groups = list(params)
@@ -109,7 +112,7 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     p._mark_written()  # _update writes p._data directly, one array op at a time
-                    self._update(group, p, p.grad._data, self.state.setdefault(p, {}))
+                    self._update(group, p, p.grad._data, self.state[p])
         return loss
 
     def _update(self, group, p, grad, state):
@@ -158,7 +161,7 @@ class Optimizer:
             for j, (i, p) in enumerate(zip(saved["params"], own["params"])):
                 name = repr(names[j]) if names else f"{j}"
                 where[i] = p, f"parameter {name} (group {g}, index {i}) of shape {p.shape}"
-        state = {}
+        state = collections.defaultdict(dict)
         with no_grad():
             for i, saved in state_dict["state"].items():
                 if i not in where:

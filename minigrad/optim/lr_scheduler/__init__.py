@@ -12,7 +12,7 @@ once per epoch (OneCycleLR: once per batch; ReduceLROnPlateau: `step(val_loss)`)
 """
 
 from .annealing import CosineAnnealingLR, OneCycleLR
-from .base import LRScheduler
+from .base import LRScheduler, _LRScheduler
 from .combine import ChainedScheduler, SequentialLR
 from .cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from .decay import (
