@@ -57,6 +57,14 @@ SURFACE = [
         Dataset TensorDataset DataLoader Subset ConcatDataset random_split default_collate Sampler
         RandomSampler SequentialSampler BatchSampler DistributedSampler"""),
     ("Save and load", "torch", minigrad, "save load"),
+    # optimdata: schedulers and the rest of torch.utils.data
+    ("Learning-rate schedulers", "torch.optim.lr_scheduler", minigrad.optim.lr_scheduler, """
+        LRScheduler LambdaLR MultiplicativeLR StepLR MultiStepLR ConstantLR LinearLR ExponentialLR PolynomialLR
+        CosineAnnealingLR OneCycleLR CyclicLR CosineAnnealingWarmRestarts ReduceLROnPlateau SequentialLR
+        ChainedScheduler"""),
+    ("More data utilities", "torch.utils.data", minigrad.utils.data, """
+        IterableDataset SubsetRandomSampler WeightedRandomSampler default_convert get_worker_info StackDataset
+        ChainDataset"""),
 ]
 
 # Names PyTorch has that minigrad deliberately leaves out, and why.
@@ -103,6 +111,13 @@ DIFFERENCES = [
     "- dtypes are NumPy dtype objects (`minigrad.float32 == numpy.float32`); mixes whose result dtype NumPy and"
     " PyTorch would disagree on raise a TypeError instead of being coerced.",
     "- Writes through `Tensor.data` are not checked by the in-place version rule, exactly as in PyTorch.",
+    # optimdata
+    "- Optimizers refuse NaN and infinite hyper-parameters (PyTorch 2.13 lets `lr=inf`, and `lr=nan` in SGD,"
+    " through) and bools where numbers are meant; PyTorch's CPU kernels fuse multiply-adds, so 100 float64 steps"
+    " agree with PyTorch's to about 1e-15, not bit for bit. Learning-rate schedules are bit-identical.",
+    "- `DataLoader(num_workers=N)` loads in the calling process (with a warning): same batches, not in parallel;"
+    " `pin_memory` has no effect. Random samplers draw from minigrad's generator, so orders differ from PyTorch's"
+    " for the same seed.",
     "- On the simulated CUDA device (`MINIGRAD_CUDA_SIM=1`) storage is NumPy; numbers match a real GPU's to"
     " rounding, speed does not.",
 ]

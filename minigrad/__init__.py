@@ -44,4 +44,7 @@ from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
+# optimdata: `minigrad.utils.data` reachable as an attribute, like `torch.utils.data` after `import torch`
+from . import utils  # noqa: E402,I001
+
 __version__ = "0.1.0"
