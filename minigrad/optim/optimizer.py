@@ -5,6 +5,7 @@ torch.optim. Subclasses implement `step()` with in-place updates of the paramete
 import copy
 
 from ..autograd.grad_mode import no_grad
+from ..backend import guard
 from ..tensor import Tensor
 
 
@@ -43,12 +44,32 @@ class Optimizer:
                         p.grad.zero_()
 
     def _params_with_grad(self):
-        """(group, p, grad array, state) for each parameter that has a gradient: step() updates it."""
+        """(group, p, grad array, state) for each parameter that has a gradient: step() updates it,
+        on p's device (the guard stays entered while step() works on what this yields)."""
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
                     p._mark_written()  # step() writes p._data directly, one array op per update
-                    yield group, p, p.grad._data, self.state.setdefault(p, {})
+                    with guard(p.device):
+                        yield group, p, p.grad._data, self._state_on_device(p)
+
+    def _state_on_device(self, p):
+        """p's state, checked to be on p's device: PyTorch refuses a step whose state was left on
+        another device by model.to(...), and load_state_dict moves it. Work buffers ("_..." keys,
+        never saved) just follow the parameter."""
+        state = self.state.setdefault(p, {})
+        if state.get("_device", p.device) is not p.device:
+            stale = [k for k, v in state.items() if isinstance(v, Tensor)]
+            if stale:
+                raise RuntimeError(
+                    f"{type(self).__name__}.step(): the state {stale} of a parameter of shape {p.shape} is on "
+                    f"{state['_device']} but the parameter is now on {p.device} (the model was moved after the "
+                    "optimizer stepped). Move the state too with `optimizer.load_state_dict(optimizer."
+                    "state_dict())`, or create the optimizer after `model.to(device)`"
+                )
+            state.clear()  # only work buffers: reallocated on the new device
+        state["_device"] = p.device
+        return state
 
     def step(self):
         raise NotImplementedError
