@@ -35,6 +35,9 @@ _SCALARS = {np.float32: (types.float32, ctypes.c_float), np.float64: (types.floa
             bool: (types.boolean, bool)}
 
 
+launches = 0  # kernel launches so far (benchmarks/gpu.py prints them per training step)
+
+
 def kernel(fn):
     """@kernel: cuda.jit(fn), launched with Kernel.launch."""
     return Kernel(cuda.jit(fn))
@@ -53,6 +56,8 @@ class Kernel:
         such a launch, and the simulator would silently run nothing)."""
         if not all(grid):
             raise ValueError(f"{self.py_func.__name__}: grid {grid} has no blocks; skip empty inputs before launching")
+        global launches
+        launches += 1
         if SIMULATED:
             self.dispatcher[grid, block, 0](*[_simulated(a) for a in args])
             return

@@ -3,6 +3,10 @@ host syncs counted per training step, and a simulated machine with two GPUs on w
 must run on the tensors' device. Run with MINIGRAD_CUDA_SIM=1 NUMBA_ENABLE_CUDASIM=1 pytest -m sim.
 """
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import SIMULATED, host
@@ -145,3 +149,11 @@ def test_work_outside_the_device_guard_is_caught(two_gpus, sim):
         bias.bias_add(sim.xp.ones((2, 3)), a)
     with mg.backend.guard(two_gpus):
         assert (a * 2)._device == 1  # views and results stay on cuda:1 under its guard
+
+
+def test_gpu_benchmark_runs_end_to_end_on_the_simulated_device():
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "gpu.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    # 3 bias kernels forward, 3 column sums backward; the 2 syncs are cross_entropy's target check
+    assert "per step: 6 launches of our kernels, 2 host syncs" in out.stdout, out.stdout
