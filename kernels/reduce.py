@@ -84,20 +84,21 @@ def plan(rows, n):
 def _reduce(xp, g, y, gm, relu):
     """db of shape (n,) for g (rows, n): one pass, or slabs of partial sums and a second pass."""
     rows, n = g.shape
-    db = xp.empty((1, n), dtype=g.dtype)
+    db = xp.empty(n, dtype=g.dtype)  # a fresh 1-D array, not a view: the engine keeps it as the grad, uncopied
     if rows == 0 or n == 0:  # an empty batch sums to 0, Linear(in, 0) has no columns: no launch
         db[...] = 0
-        return db.reshape(n)
+        return db
     f64 = g.dtype == xp.float64
     kernel = column_sum_kernel_f64 if f64 else column_sum_kernel
     tiles, slabs = plan(rows, n)
+    out = db.reshape(1, n)  # the kernel writes row `slab` of its output
     if slabs == 1:
-        kernel.launch((tiles, 1), BLOCK, g, y, gm, db, relu)
+        kernel.launch((tiles, 1), BLOCK, g, y, gm, out, relu)
     else:
         partial = xp.empty((slabs, n), dtype=xp.float64 if f64 else xp.float32)
         kernel.launch((tiles, slabs), BLOCK, g, y, gm, partial, relu)
-        kernel.launch((tiles, 1), BLOCK, partial, partial, partial, db, False)
-    return db.reshape(n)
+        kernel.launch((tiles, 1), BLOCK, partial, partial, partial, out, False)
+    return db
 
 
 def bias_grad(xp, g):

@@ -251,3 +251,10 @@ def test_kernels_compile_to_ptx_and_assemble_without_spills(cc, tmp_path):
         print(f"sm_{cc[0]}{cc[1]} {name}({args}): {registers} registers, spills {spills}")
         assert spills and not any(spills), result.stderr
         assert registers <= CEILINGS[name], result.stderr
+
+
+@pytest.mark.sim
+def test_bias_gradient_is_a_fresh_array(kernels):
+    """Not a view: the autograd engine stores it as the bias's .grad without copying it."""
+    _, reduce = kernels
+    assert reduce.bias_grad(np, np.ones((3, 4), np.float32)).base is None
