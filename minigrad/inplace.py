@@ -15,10 +15,9 @@ keep them from corrupting gradients, as in PyTorch:
 `InPlace` is mixed into Tensor, which supplies the out-of-place operators it builds on (__add__, ...).
 """
 
-import numpy as np
-
 from . import dtypes
 from .autograd.grad_mode import state
+from .backend import array_on, guard
 
 
 class InPlace:
@@ -53,7 +52,8 @@ class InPlace:
     def fill_(self, value):
         self._check_inplace()
         self._mark_written()
-        self._data[...] = value
+        with guard(self.device):
+            self._data[...] = value
         return self
 
     def copy_(self, src):
@@ -61,11 +61,8 @@ class InPlace:
         to this dtype; the one write path of load_state_dict and nn.init too."""
         self._check_inplace()
         self._mark_written()
-        if isinstance(src, InPlace) and src.device is self.device:  # (InPlace: a Tensor)
-            self._data[...] = src._data
-            return self
-        host = src.device.backend.to_host(src._data) if isinstance(src, InPlace) else src
-        self._data[...] = self.device.backend.to_device(np.asarray(host, dtype=self.dtype))  # cast on the host
+        with guard(self.device):
+            self._data[...] = array_on(self.device, src, self.dtype)
         return self
 
     def __iadd__(self, other):
@@ -101,5 +98,6 @@ class InPlace:
                 f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
             )
         self._mark_written()
-        self._data[...] = result._data
+        with guard(self.device):
+            self._data[...] = result._data
         return self

@@ -17,8 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .autograd import engine
-from .backend import Device
-from .backend import device as _device
+from .backend import Device, array_on, guard, resolve
 from .conversions import Convertible
 from .inplace import InPlace
 
@@ -34,7 +33,7 @@ class Tensor(Convertible, InPlace):
             data = data._data
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
-        self._data, self.device = data, _device(device or "cpu")
+        self._data, self.device = data, resolve(device)  # "cuda": the current device
         self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
         self.requires_grad_(requires_grad)
 
@@ -118,15 +117,18 @@ class Tensor(Convertible, InPlace):
                     f"grad can be implicitly created only for scalar outputs, but this tensor has "
                     f"shape {self.shape}: call .sum() first or pass backward(gradient=...) of that shape"
                 )
-            g = self.device.xp.ones(self.shape, dtype=self.dtype)
-        else:
-            g = gradient._data if isinstance(gradient, Tensor) else self.device.xp.asarray(gradient)
-            if g.shape != self.shape:
-                raise RuntimeError(
-                    f"backward: gradient has shape {g.shape} but the tensor has shape {self.shape}"
-                )
-            g = g.astype(self.dtype, copy=False)
-        engine.backward(self, g, retain_graph)
+        with guard(self.device):  # the seed gradient (and a leaf's own .grad) live on this tensor's device
+            if gradient is None:
+                g = self.device.xp.ones(self.shape, dtype=self.dtype)
+            else:
+                g = gradient._data if isinstance(gradient, Tensor) else self.device.backend.to_device(
+                    np.asarray(gradient))
+                if g.shape != self.shape:
+                    raise RuntimeError(
+                        f"backward: gradient has shape {g.shape} but the tensor has shape {self.shape}"
+                    )
+                g = g.astype(self.dtype, copy=False)
+            engine.backward(self, g, retain_graph)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
@@ -421,7 +423,8 @@ class Tensor(Convertible, InPlace):
     def __setitem__(self, index, value):
         self._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
         self._mark_written()
-        self._data[shape_ops.to_index(index, self.device)] = value._data if isinstance(value, Tensor) else value
+        with guard(self.device):  # host data or a tensor of any device, copied here (CuPy refuses host data)
+            self._data[shape_ops.to_index(index, self.device)] = array_on(self.device, value, self.dtype)
 
 
 class RemovableHandle:
@@ -436,9 +439,17 @@ class RemovableHandle:
 
 
 def _compare(a, b, name):
-    b = b._data if isinstance(b, Tensor) else b
-    return Tensor._make(getattr(a.device.xp, name)(a._data, b), a.device, False, None)
+    if isinstance(b, Tensor):
+        if b.device is not a.device:
+            raise device_mismatch(name, a.device, b.device)
+        b = b._data
+    elif isinstance(b, np.ndarray):
+        b = a.device.backend.to_device(b)
+    with guard(a.device):
+        return Tensor._make(getattr(a.device.xp, name)(a._data, b), a.device, False, None)
 
+
+from .autograd.function import device_mismatch  # noqa: E402  (function.py imports Tensor)
 
 # The ops build on Tensor, so they are imported after it; methods above look them up at call time.
 from .ops import arith, convert, linalg, math, reduce, softmax  # noqa: E402

@@ -56,19 +56,26 @@ def _backward(root, grad, retain_graph):
         g = grads.pop(fn)
         if fn.epoch != state.writes:  # something was written in place since fn was recorded
             _check_unmodified(fn)
-        for t, gi in zip(fn.inputs, fn.backward(g)):
-            if gi is None:
-                continue
-            if gi.dtype != t.dtype:  # e.g. float32 + float64: each input gets its own dtype back
-                gi = gi.astype(t.dtype)
-            parent = t.grad_fn
-            if parent is None:
-                _accumulate(t, gi, g)
-                continue
-            grads[parent] = grads[parent] + gi if parent in grads else gi
-            consumers[parent] -= 1
-            if consumers[parent] == 0:
-                ready.append(parent)
+        guard = fn.guard  # None on the CPU; on CUDA the inputs' GPU, where backward and the sums run
+        if guard is not None:
+            guard.__enter__()
+        try:
+            for t, gi in zip(fn.inputs, fn.backward(g)):
+                if gi is None:
+                    continue
+                if gi.dtype != t.dtype:  # e.g. float32 + float64: each input gets its own dtype back
+                    gi = gi.astype(t.dtype)
+                parent = t.grad_fn
+                if parent is None:
+                    _accumulate(t, gi, g)
+                    continue
+                grads[parent] = grads[parent] + gi if parent in grads else gi
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+        finally:
+            if guard is not None:
+                guard.__exit__(None, None, None)
         if not retain_graph:
             fn.release()
 

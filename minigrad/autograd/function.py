@@ -36,6 +36,7 @@ class Function:
     saved_inputs = None
     saves_output = ()
     released = False
+    guard = None  # the inputs' device guard, set by apply on CUDA (the engine runs backward under it)
 
     @classmethod
     def apply(cls, *args, **options):
@@ -46,10 +47,7 @@ class Function:
             if isinstance(a, Tensor):
                 if a.device is not device:
                     if device is not None:
-                        raise RuntimeError(
-                            f"{cls.__name__.lower()}: expected all tensors to be on the same device, "
-                            f"but found {device} and {a.device}; move one with .to(device)"
-                        )
+                        raise device_mismatch(cls.__name__.lower(), device, a.device)
                     device = a.device
                 needs_grad.append(a.requires_grad)
                 arrays.append(a._data)
@@ -60,11 +58,16 @@ class Function:
         fn.xp = device.xp
         fn.device = device
         try:
-            out = fn.forward(*arrays, **options)
+            if device.guard is None:  # the CPU
+                out = fn.forward(*arrays, **options)
+            else:  # CUDA: run on the inputs' GPU (PyTorch's device guard); backward runs there too
+                fn.guard = device.guard
+                with fn.guard:
+                    out = fn.forward(*arrays, **options)
         except ValueError as e:  # NumPy's own complaint (e.g. shapes that don't broadcast): say which op
             raise ValueError(_explain(cls, e, arrays)) from None
         if out.ndim == 0:
-            out = fn.xp.asarray(out)  # NumPy turns 0-d results into immutable scalars; keep arrays
+            out = fn.device.xp.asarray(out)  # NumPy turns 0-d results into scalars: keep arrays
         recorded = state.enabled and True in needs_grad
         # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)
         result = Tensor._make(out, fn.device, recorded, fn if recorded else None)
@@ -91,6 +94,12 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def device_mismatch(op, first, second):
+    """The one error for tensors of one op on different devices."""
+    return RuntimeError(f"{op}: expected all tensors to be on the same device, but found {first} and "
+                        f"{second}; move one with .to(device)")
 
 
 def _share_write_record(view, args):

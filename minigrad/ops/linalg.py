@@ -8,9 +8,16 @@ bias add and its gradient are the backend's kernels (kernels/ on GPU).
 `linear` works on any leading dims by viewing x as (rows, in_features): one GEMM, one bias pass.
 """
 
+import math
+
 from .. import amp, dtypes
 from ..autograd.function import Function
 from .arith import sum_to
+
+
+def _rows(a):
+    """a (*, n) viewed as (rows, n); rows is spelled out: -1 cannot be inferred when n is 0."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
 
 
 class MatMul(Function):
@@ -40,7 +47,7 @@ class Linear(Function):
 
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
-        y = x.reshape(-1, x.shape[-1]) @ w.T  # (rows, out); BLAS reads W^T in place, no copy
+        y = _rows(x) @ w.T  # (rows, out); BLAS reads W^T in place, no copy
         if b is not None:
             self.add_bias(y, b)
         return y.reshape(*x.shape[:-1], w.shape[0])
@@ -53,12 +60,12 @@ class Linear(Function):
         return g, self.device.backend.bias_grad(g) if self.needs_input_grad[2] else None
 
     def backward(self, g):
-        g, db = self.bias_grad(g.reshape(-1, g.shape[-1]))
+        g, db = self.bias_grad(_rows(g))
         dx = dw = None
         if self.needs_input_grad[0]:
             dx = (g @ self.w).reshape(self.x.shape)
         if self.needs_input_grad[1]:
-            dw = g.T @ self.x.reshape(-1, self.x.shape[-1])
+            dw = g.T @ _rows(self.x)
         return dx, dw, db
 
 

@@ -10,6 +10,7 @@ mean is sum / count; argmax is not differentiable.
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..backend import guard
 from ..tensor import Tensor
 
 
@@ -121,10 +122,11 @@ def min(x, dim=None, keepdim=False):
 
 def argmax(x, dim=None, keepdim=False, op="argmax"):
     xp = x.device.xp
-    if dim is None:
-        return Tensor._make(xp.asarray(getattr(xp, op)(x._data)), x.device, False, None)
-    axis = normalize_dims(dim, x.ndim)[0] if x.ndim else None
-    return Tensor._make(xp.asarray(getattr(xp, op)(x._data, axis=axis, keepdims=keepdim)), x.device, False, None)
+    with guard(x.device):
+        if dim is None:
+            return Tensor._make(xp.asarray(getattr(xp, op)(x._data)), x.device, False, None)
+        axis = normalize_dims(dim, x.ndim)[0] if x.ndim else None
+        return Tensor._make(xp.asarray(getattr(xp, op)(x._data, axis=axis, keepdims=keepdim)), x.device, False, None)
 
 
 def argmin(x, dim=None, keepdim=False):

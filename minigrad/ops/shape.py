@@ -56,6 +56,11 @@ class GetItem(Function):
 
     def forward(self, x, index=()):
         self.shape, self.index = x.shape, index
+        basic = index if isinstance(index, tuple) else (index,)
+        if all(isinstance(i, _BASIC) for i in basic) and Ellipsis not in basic:
+            # x[0] is a view in PyTorch and CuPy; NumPy copies an all-integer index into a scalar
+            # unless an Ellipsis closes it, so add one: the same elements, always as a view
+            return x[(*basic, Ellipsis)]
         return x[index]
 
     def backward(self, g):

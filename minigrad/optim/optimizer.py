@@ -21,6 +21,7 @@ import numbers
 import warnings
 
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..backend import guard
 from ..tensor import Tensor
 
 
@@ -112,12 +113,32 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     p._mark_written()  # _update writes p._data directly, one array op at a time
-                    self._update(group, p, p.grad._data, self.state[p])
+                    with guard(p.device):  # state allocation and updates run on p's device
+                        self._update(group, p, p.grad._data, self._state_on_device(p))
         return loss
 
     def _update(self, group, p, grad, state):
         """Update p._data in place from its gradient array `grad` and its state dict."""
         raise NotImplementedError(f"{type(self).__name__} must implement step() or _update()")
+
+    def _state_on_device(self, p):
+        """p's state, checked to be on p's device: PyTorch refuses a step whose state was left on
+        another device by model.to(...), and load_state_dict moves it. Work buffers ("_..." keys,
+        never saved) just follow the parameter."""
+        state = self.state[p]
+        if state.get("_device", p.device) is not p.device:
+            stale = [k for k, v in state.items() if isinstance(v, Tensor) and not k.startswith("_")]
+            if stale:
+                raise RuntimeError(
+                    f"{type(self).__name__}.step(): the state {stale} of a parameter of shape {p.shape} is on "
+                    f"{state['_device']} but the parameter is now on {p.device} (the model was moved after the "
+                    "optimizer stepped). Move the state too with `optimizer.load_state_dict(optimizer."
+                    "state_dict())`, or create the optimizer after `model.to(device)`"
+                )
+            for k in [k for k in state if k.startswith("_")]:
+                del state[k]  # only work buffers: reallocated on the new device
+        state["_device"] = p.device
+        return state
 
     # ------------------------------------------------------------ state dicts
     def state_dict(self):
