@@ -27,6 +27,7 @@ from .serialization import load, save
 from .tensor import Tensor
 
 # ---------------------------------------------------------------- creation, dtypes, devices, printing
+from . import accelerator, backends
 from ._tensor_str import get_printoptions, set_printoptions
 from .dtypes import bool, dtype, float16, float32, float64, int8, int16, int32, int64, qint8, uint8
 from .dtypes import float16 as half
