@@ -67,5 +67,8 @@ from .factories import (
 )
 from .size import Size
 from .type_info import finfo, iinfo
+from .unsupported import module_getattr as _module_getattr
 
 __version__ = "0.1.0"
+
+__getattr__ = _module_getattr(__name__, "torch")  # a missing torch name says so (unsupported.py)
