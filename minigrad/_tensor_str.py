@@ -83,11 +83,11 @@ class _Formatter:
         return ".0f" if self.int_mode else f".{PRINT_OPTS.precision}f"
 
     def format(self, value):
-        text = str(value)
-        if self.floating:
-            text = format(value, self._spec())
-            if self.int_mode and not self.sci_mode and math.isfinite(value):
-                text += "."
+        if not self.floating:
+            return str(value).rjust(self.max_width)  # ints, and bools as True/False
+        text = format(value, self._spec())
+        if self.int_mode and not self.sci_mode and math.isfinite(value):
+            text += "."  # "3." says float where "3" would say int
         return text.rjust(self.max_width)
 
 
@@ -133,6 +133,7 @@ def _add_suffixes(text, suffixes, indent):
 
 
 def tensor_repr(t):
+    """repr(t): "tensor(" + the values + the suffixes PyTorch would add + ")"."""
     prefix = "tensor("
     indent, suffixes, dtype, shape = len(prefix), [], t.dtype, tuple(t._data.shape)
     default_device = options.default_device

@@ -26,8 +26,9 @@ import numpy as np
 class dtype:
     """A tensor's element type (PyTorch's torch.dtype), printed `minigrad.float32`.
 
-    is_floating_point, is_signed, is_complex and itemsize are PyTorch's attributes; `.dtype` (the
-    NumPy dtype) and `.kind` (its kind character, "f" "i" "u" "b") are what minigrad's internals read.
+    is_floating_point, is_signed, is_complex and itemsize are PyTorch's attributes; `.name` ("float32"),
+    `.dtype` (the NumPy dtype) and `.kind` (its kind character: "f", "i", "u" or "b") are minigrad's own,
+    what its internals read.
     """
 
     __slots__ = ("name", "dtype", "kind", "itemsize", "is_floating_point", "is_signed")

@@ -72,15 +72,19 @@ def _leaf_dtype(leaves):
 
 
 def _element_dtype(x):
-    if x.size != 1 if isinstance(x, np.ndarray) else x.numel() != 1:
+    """The dtype of a 0-d array or a one-element tensor met among a list's elements."""
+    if isinstance(x, np.ndarray):
+        return dtypes.of(x.dtype)  # (arrays with dimensions are walked as sequences)
+    if x.numel() != 1:
         raise ValueError(f"only one element tensors can be converted to Python scalars, got shape "
                          f"{tuple(x.shape)}; stack or concatenate tensors instead of listing them")
-    return dtypes.of(x.dtype) if isinstance(x, np.ndarray) else x.dtype
+    return x.dtype
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of `data`: a number, (nested) lists or tuples, a NumPy array, or
-    a tensor (copied and detached, with PyTorch's warning to write `t.detach().clone()` instead)."""
+    a tensor (copied and detached, with PyTorch's warning to write `t.detach().clone()` instead).
+    pin_memory is accepted for PyTorch's signature; host memory is never pinned here."""
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                       "rather than minigrad.tensor(sourceTensor).", UserWarning, stacklevel=2)
@@ -115,8 +119,8 @@ def as_tensor(data, dtype=None, device=None):
 def from_numpy(ndarray):
     """A CPU tensor sharing memory with `ndarray`: writes to either show in both (PyTorch's rule)."""
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__module__}.{type(ndarray).__name__})"
-                        if isinstance(ndarray, np.generic) else f"expected np.ndarray (got {type(ndarray).__name__})")
+        kind = type(ndarray).__name__
+        raise TypeError(f"expected np.ndarray (got {'numpy.' + kind if isinstance(ndarray, np.generic) else kind})")
     if not ndarray.dtype.isnative:
         raise ValueError("given numpy array has byte order different from the native byte order; convert it "
                          "first: array.astype(array.dtype.newbyteorder('='))")

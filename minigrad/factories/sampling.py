@@ -75,7 +75,7 @@ class Normal(Function):
 
     def forward(self, mean, std, z=None):
         self.shapes = np.shape(mean), np.shape(std)
-        return mean + std * z
+        return (mean + std * z).astype(z.dtype, copy=False)  # z has the result's dtype (PyTorch's promotion)
 
     def backward(self, g):
         return tuple(self.xp.zeros(shape, dtype=g.dtype) if need else None
