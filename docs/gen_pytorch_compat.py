@@ -22,8 +22,8 @@ SURFACE = [
         normal zeros_like ones_like empty_like full_like rand_like randn_like randint_like manual_seed Generator
         is_tensor get_default_dtype set_default_dtype set_default_device get_default_device"""),
     ("dtypes", "torch", minigrad, """
-        float32 float64 float16 bfloat16 int8 int16 int32 int64 uint8 bool float double half long int short
-        finfo iinfo"""),
+        float32 float64 float16 int8 int16 int32 int64 uint8 bool float double half long int short
+        finfo iinfo dtype promote_types is_floating_point"""),
     ("Shape and joining", "torch", minigrad, """
         cat concat stack hstack vstack split chunk unbind squeeze unsqueeze flatten unflatten reshape transpose
         permute movedim flip roll gather scatter scatter_add index_select masked_fill where clamp clip tril triu
@@ -35,13 +35,15 @@ SURFACE = [
         count_nonzero isnan isinf isfinite softmax log_softmax relu"""),
     ("Tensor methods", "torch.Tensor", minigrad.Tensor, """
         backward detach detach_ requires_grad_ retain_grad register_hook item tolist numpy to cpu cuda float double
-        half long int bool type size dim numel view view_as reshape expand expand_as repeat t T mT permute
+        half long int short char byte bool type size dim numel view view_as reshape expand expand_as repeat t T mT
+        permute
         transpose contiguous clone zero_ fill_ copy_ add_ sub_ mul_ div_ masked_fill_ clamp_ uniform_ normal_
         is_floating_point element_size data grad grad_fn is_leaf requires_grad device dtype shape ndim"""),
     ("autograd", "torch.autograd", minigrad.autograd, """
         Function grad backward gradcheck"""),
     ("Grad modes", "torch", minigrad, "no_grad enable_grad inference_mode set_grad_enabled is_grad_enabled"),
     ("Devices", "torch", minigrad, "device cuda accelerator backends autocast compile"),
+    ("Printing and shapes", "torch", minigrad, "Size set_printoptions get_printoptions"),
     ("nn layers", "torch.nn", minigrad.nn, """
         Module Parameter Linear Identity Bilinear ReLU LeakyReLU ELU GELU SiLU Sigmoid Tanh Softplus Softmax
         LogSoftmax Dropout LayerNorm BatchNorm1d Embedding Flatten Unflatten Sequential ModuleList ModuleDict
@@ -70,9 +72,11 @@ SURFACE = [
 # Names PyTorch has that minigrad deliberately leaves out, and why.
 OUT_OF_SCOPE = {
     "Convolution and pooling (nn.Conv1d/2d/3d, nn.MaxPool2d, F.conv2d, ...)":
-        "minigrad is about dense layers; these raise NotImplementedError naming the feature.",
+        "minigrad is about dense layers; reading such a name raises `minigrad.unsupported.MissingFeatureError`"
+        " (an AttributeError and a NotImplementedError) saying that it is out of scope.",
     "Recurrent layers (nn.RNN, nn.LSTM, nn.GRU)": "out of scope, as above.",
-    "Sparse and complex tensors": "out of scope: every tensor is a dense real array.",
+    "Sparse and complex tensors, FFTs (torch.fft)": "out of scope: every tensor is a dense real array.",
+    "bfloat16": "NumPy has no bfloat16 type to store it in; `minigrad.bfloat16` says so and points to float16.",
     "Pickled checkpoints (torch.save of whole modules, weights_only=False)":
         "never: checkpoints are safetensors, which cannot run code when loaded.",
 }
@@ -108,8 +112,16 @@ def render():
 DIFFERENCES = [
     "- `minigrad.save` always writes safetensors (whatever the suffix, `.pth` included) and `minigrad.load`"
     " never unpickles; `load(..., weights_only=...)` is accepted and always behaves as weights-only.",
-    "- dtypes are NumPy dtype objects (`minigrad.float32 == numpy.float32`); mixes whose result dtype NumPy and"
-    " PyTorch would disagree on raise a TypeError instead of being coerced.",
+    "- dtypes print as PyTorch's (`minigrad.float32`) and each stands for one NumPy dtype: NumPy and CuPy accept"
+    " them, and `numpy.dtype('float32') == minigrad.float32`. Mixes whose result dtype NumPy and PyTorch would"
+    " disagree on raise a TypeError instead of being coerced. `dtype=` also takes NumPy dtypes.",
+    "- `Tensor.type()` returns `'minigrad.FloatTensor'` (`'minigrad.cuda.FloatTensor'`) where PyTorch returns"
+    " `'torch.FloatTensor'`; `type('torch.DoubleTensor')` is accepted in either spelling. The legacy constructors"
+    " (`torch.FloatTensor(...)`) do not exist.",
+    "- `from minigrad import Conv2d` reads \"cannot import name\" (Python replaces the AttributeError of a"
+    " from-import); `minigrad.nn.Conv2d` gives minigrad's own message.",
+    "- `empty` returns zeros; `arange` with a float step agrees with PyTorch's values to within one rounding"
+    " (linspace and logspace to the last bit).",
     "- Writes through `Tensor.data` are not checked by the in-place version rule, exactly as in PyTorch.",
     # optimdata
     "- Optimizers refuse NaN and infinite hyper-parameters (PyTorch 2.13 lets `lr=inf`, and `lr=nan` in SGD,"

@@ -29,7 +29,7 @@ class InPlace:
         if state.enabled and (self.requires_grad or other_requires_grad):
             what = "on a tensor that requires grad" if self.requires_grad else "with a value that requires grad"
             raise RuntimeError(
-                f"in-place operation {what} (target shape {self.shape}): autograd records out-of-place ops "
+                f"in-place operation {what} (target shape {tuple(self.shape)}): autograd records out-of-place ops "
                 "only; wrap it in `with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
             )
 
@@ -95,7 +95,7 @@ class InPlace:
         if result.dtype != self.dtype and dtypes.category(result.dtype) > dtypes.category(self.dtype):
             raise RuntimeError(
                 f"result type {result.dtype} can't be cast to the desired output type {self.dtype} of this "
-                f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
+                f"in-place op (shape {tuple(self.shape)}); use the out-of-place form (x = x + y) or convert x first"
             )
         self._mark_written()
         with guard(self.device):

@@ -18,11 +18,14 @@ import numpy as np
 from . import dtypes
 from .autograd import engine
 from .backend import Device, array_on, guard, resolve
-from .conversions import Convertible
+from .conversions import TensorConversion
 from .inplace import InPlace
+from .size import Size
+
+_DTYPE_OF = dtypes.OF_NUMPY  # array dtype -> minigrad dtype, read by every `.dtype`
 
 
-class Tensor(Convertible, InPlace):
+class Tensor(TensorConversion, InPlace):
     __slots__ = ("_data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -64,7 +67,8 @@ class Tensor(Convertible, InPlace):
 
     @property
     def shape(self):
-        return self._data.shape
+        """The size of each dimension, a minigrad.Size (a tuple)."""
+        return Size(self._data.shape)
 
     @property
     def ndim(self):
@@ -72,7 +76,11 @@ class Tensor(Convertible, InPlace):
 
     @property
     def dtype(self):
-        return self._data.dtype
+        """The element type, a minigrad dtype (minigrad.float32, ...)."""
+        try:
+            return _DTYPE_OF[self._data.dtype]
+        except KeyError:  # an array of a dtype no tensor may hold, wrapped by hand
+            raise TypeError(dtypes.unsupported(self._data.dtype)) from None
 
     @property
     def is_leaf(self):
@@ -86,11 +94,32 @@ class Tensor(Convertible, InPlace):
     def is_cuda(self):
         return self.device.type == "cuda"
 
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
     def size(self, dim=None):
-        return self.shape if dim is None else self.shape[dim]
+        """The shape (a minigrad.Size), or the size of dimension `dim` (negative counts from the end)."""
+        if dim is None:
+            return Size(self._data.shape)
+        ndim = self._data.ndim
+        if ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if not -ndim <= dim < ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], "
+                             f"but got {dim})")
+        return self._data.shape[dim]
 
     def dim(self):
-        return self.ndim
+        return self._data.ndim
 
     def numel(self):
         return self._data.size
@@ -99,9 +128,15 @@ class Tensor(Convertible, InPlace):
         return self._data.itemsize
 
     def __len__(self):
-        if self.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.shape[0]
+        return self._data.shape[0]
+
+    def __iter__(self):
+        """The sub-tensors along dimension 0 (views, differentiable like indexing)."""
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
 
     # ---------------------------------------------------------------- autograd
     def backward(self, gradient=None, retain_graph=False):
@@ -115,19 +150,19 @@ class Tensor(Convertible, InPlace):
             if self._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs, but this tensor has "
-                    f"shape {self.shape}: call .sum() first or pass backward(gradient=...) of that shape"
+                    f"shape {tuple(self.shape)}: call .sum() first or pass backward(gradient=...) of that shape"
                 )
         with guard(self.device):  # the seed gradient (and a leaf's own .grad) live on this tensor's device
             if gradient is None:
-                g = self.device.xp.ones(self.shape, dtype=self.dtype)
+                g = self.device.xp.ones(self.shape, dtype=self._data.dtype)
             else:
                 g = gradient._data if isinstance(gradient, Tensor) else self.device.backend.to_device(
                     np.asarray(gradient))
                 if g.shape != self.shape:
                     raise RuntimeError(
-                        f"backward: gradient has shape {g.shape} but the tensor has shape {self.shape}"
+                        f"backward: gradient has shape {tuple(g.shape)} but the tensor has shape {tuple(self.shape)}"
                     )
-                g = g.astype(self.dtype, copy=False)
+                g = g.astype(self._data.dtype, copy=False)
             engine.backward(self, g, retain_graph)
 
     def register_post_accumulate_grad_hook(self, hook):
@@ -151,48 +186,25 @@ class Tensor(Convertible, InPlace):
         self.requires_grad = requires_grad
         return self
 
-    # ---------------------------------------------------------------- conversion
-    def numpy(self):
-        if self.device.type != "cpu":
-            raise TypeError(
-                f"can't convert {self.device} device type tensor to numpy. "
-                "Use Tensor.cpu() to copy the tensor to host memory first."
-            )
-        if self.requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        return self.detach().numpy() if dtype is None else self.detach().numpy().astype(dtype)
-
-    def item(self):
-        if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.item()
-
-    def tolist(self):
-        return self._data.tolist()
-
-    def to(self, *args, dtype=None, device=None):
-        """to(dtype), to(device), to(device, dtype) or keywords; differentiable, and `self` if nothing changes."""
+    # ---------------------------------------------------------------- conversion (more in conversions.py)
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """to(dtype), to(device), to(device, dtype), to(other_tensor) or keywords: differentiable, and
+        `self` itself if nothing changes (unless copy=True). A cast to a non-floating dtype cuts the
+        graph, as integer tensors never require grad. non_blocking is accepted; copies are synchronous."""
         for a in args:
-            if isinstance(a, (str, Device)):
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, (str, Device, int)) and not isinstance(a, bool):
                 device = a
-            else:
+            elif a is not None:
                 dtype = a
         out = self if device is None else convert.to_device(self, device)
-        if dtype is not None and np.dtype(dtype) != out.dtype:
-            out = convert.Cast.apply(out, dtype=np.dtype(dtype))
-        return out
-
-    def long(self):
-        return self.to(dtypes.int64)
-
-    def int(self):
-        return self.to(dtypes.int32)
-
-    def bool(self):
-        return self.to(dtypes.bool)
+        if dtype is not None:
+            dtype = dtypes.resolve(dtype)
+            if dtype is not out.dtype:
+                source = out if dtype.is_floating_point else out.detach()
+                out = convert.Cast.apply(source, dtype=dtype.dtype)
+        return out.clone() if copy and out is self else out
 
     def clone(self):
         return convert.Cast.apply(self, dtype=self.dtype)  # a cast always copies
@@ -304,36 +316,9 @@ class Tensor(Convertible, InPlace):
     def view_as(self, other):
         return shape_ops.reshape(self, other.shape)
 
-    # ---------------------------------------------------------------- repr
+    # ---------------------------------------------------------------- repr (_tensor_str.py)
     def __repr__(self):
-        body = np.array2string(
-            self.device.backend.to_host(self._data), separator=", ", prefix="tensor(",
-            precision=4, floatmode="maxprec_equal" if self.dtype.kind == "f" else "maxprec",
-        )
-        extra = ""
-        if self.device.type != "cpu":
-            extra += f", device='{self.device}'"
-        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool) or self._data.size == 0:
-            extra += f", dtype=minigrad.{self.dtype}"
-        if self.grad_fn is not None:
-            extra += f", grad_fn={self.grad_fn!r}"
-        elif self.requires_grad:
-            extra += ", requires_grad=True"
-        return f"tensor({body}{extra})"
-
-    def __bool__(self):
-        if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._data)
-
-    def __float__(self):
-        return float(self.item())
-
-    def __int__(self):
-        return int(self.item())
-
-    def __index__(self):
-        return int(self.item())
+        return _tensor_str.tensor_repr(self)
 
     __hash__ = object.__hash__  # identity, as in PyTorch (__eq__ is elementwise); C-speed for optimizer state dicts
 
@@ -341,7 +326,7 @@ class Tensor(Convertible, InPlace):
     def _operand(self, other, op):
         """(self, other) as tensors-or-numbers with the dtypes PyTorch would compute in."""
         if isinstance(other, Tensor):
-            if other.dtype != self.dtype:
+            if other._data.dtype != self._data.dtype:  # (the arrays': no minigrad dtype lookups per op)
                 dtypes.check_binary(op, self, other)
             return self, other
         if isinstance(other, numbers.Number):
@@ -449,8 +434,8 @@ def _compare(a, b, name):
         return Tensor._make(getattr(a.device.xp, name)(a._data, b), a.device, False, None)
 
 
-from .autograd.function import device_mismatch  # noqa: E402  (function.py imports Tensor)
-
 # The ops build on Tensor, so they are imported after it; methods above look them up at call time.
+from . import _tensor_str  # noqa: E402
+from .autograd.function import device_mismatch  # noqa: E402  (function.py imports Tensor)
 from .ops import arith, convert, linalg, math, reduce, softmax  # noqa: E402
 from .ops import shape as shape_ops  # noqa: E402

@@ -63,8 +63,8 @@ def _backward(root, grad, retain_graph):
             for t, gi in zip(fn.inputs, fn.backward(g)):
                 if gi is None:
                     continue
-                if gi.dtype != t.dtype:  # e.g. float32 + float64: each input gets its own dtype back
-                    gi = gi.astype(t.dtype)
+                if gi.dtype != t._data.dtype:  # e.g. float32 + float64: each input gets its own dtype back
+                    gi = gi.astype(t._data.dtype)
                 parent = t.grad_fn
                 if parent is None:
                     _accumulate(t, gi, g)
@@ -95,7 +95,7 @@ def _check_unmodified(fn):
             continue  # not read by this backward
         written = getattr(t, "_written", None)  # constants have none
         if written is not None and written[0] > fn.epoch:
-            raise RuntimeError(_MODIFIED + f"input {i} of {fn!r} ({t.dtype}, shape {t.shape}) was written "
+            raise RuntimeError(_MODIFIED + f"input {i} of {fn!r} ({t.dtype}, shape {tuple(t.shape)}) was written "
                                "after the forward pass used it; write into a copy instead (x = x.clone()), "
                                "or update it after backward()")
 

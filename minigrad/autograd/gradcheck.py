@@ -30,9 +30,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     """
     inputs = tuple(inputs)
     for t in inputs:
-        if getattr(t, "requires_grad", False) and t.dtype != np.float64:
+        if getattr(t, "requires_grad", False) and t.dtype != np.dtype(np.float64):  # minigrad.float64 equals it
             raise GradcheckError(f"gradcheck needs float64 inputs for accurate differences, got {t.dtype} "
-                                 f"(shape {t.shape}); use .double()")
+                                 f"(shape {tuple(t.shape)}); use .double()")
     checked = [t for t in inputs if getattr(t, "requires_grad", False)]
     rng = np.random.default_rng(seed)
     outputs = _outputs(fn, inputs)
@@ -67,7 +67,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             worst = (err.max(), k, i, analytic[i], numeric[i])
     if worst is not None and worst[0] > 0:
         _, k, i, a, n = worst
-        msg = (f"Jacobian mismatch for input {k} (shape {checked[k].shape}) at index {tuple(map(int, i))}: "
+        msg = (f"Jacobian mismatch for input {k} (shape {tuple(checked[k].shape)}) at index {tuple(map(int, i))}: "
                f"analytic {a:.8g} vs numerical {n:.8g} "
                f"(|diff| {abs(a - n):.3g} > atol {atol} + rtol {rtol} * |numerical|)")
         if raise_exception:

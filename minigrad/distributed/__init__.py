@@ -112,7 +112,7 @@ def all_gather(tensor_list, tensor):
     """tensor_list[r] = rank r's tensor, for every rank r (each entry shaped like tensor)."""
     group = _current()
     if len(tensor_list) != group.size or any(t.shape != tensor.shape or t.dtype != tensor.dtype for t in tensor_list):
-        raise ValueError(f"all_gather: tensor_list needs {group.size} tensors of shape {tensor.shape} and dtype "
+        raise ValueError(f"all_gather: tensor_list needs {group.size} tensors of shape {tuple(tensor.shape)} and dtype "
                          f"{tensor.dtype}, got {[(t.shape, t.dtype) for t in tensor_list]}")
     group.all_gather(tensor_list, tensor)
     return tensor_list

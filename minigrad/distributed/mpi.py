@@ -103,7 +103,7 @@ class MPIGroup:
             mpi_op = _BOOL_OPS[op]
         elif op == "avg" and host.dtype.kind != "f":
             raise TypeError(f"all_reduce: ReduceOp.AVG needs a floating-point tensor, got {host.dtype} (shape "
-                            f"{tensor.shape}); reduce with SUM and divide, or convert with .float()")
+                            f"{tuple(tensor.shape)}); reduce with SUM and divide, or convert with .float()")
         else:
             mpi_op = _OPS[op]
         call = f"all_reduce({op})"

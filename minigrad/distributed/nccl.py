@@ -28,10 +28,10 @@ class NCCLGroup:
 
         data = tensor._data
         if not data.flags.c_contiguous:
-            raise ValueError(f"nccl collectives need contiguous tensors, got shape {tensor.shape}")
+            raise ValueError(f"nccl collectives need contiguous tensors, got shape {tuple(tensor.shape)}")
         kind = _NCCL_TYPES.get(str(data.dtype))
         if kind is None:
-            raise TypeError(f"nccl cannot reduce {data.dtype} tensors (shape {tensor.shape})")
+            raise TypeError(f"nccl cannot reduce {data.dtype} tensors (shape {tuple(tensor.shape)})")
         stream = cupy.cuda.get_current_stream().ptr
         return data, getattr(self.nccl, kind), getattr(self.nccl, _NCCL_OPS[op]), stream
 

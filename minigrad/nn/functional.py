@@ -31,7 +31,7 @@ def _reduce(losses, reduction):
 def mse_loss(input, target, reduction="mean"):
     """(input - target)^2, reduced; shapes must match exactly (no silent broadcasting)."""
     if input.shape != target.shape:
-        raise ValueError(f"mse_loss: input shape {input.shape} and target shape {target.shape} differ; "
+        raise ValueError(f"mse_loss: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ; "
                          "reshape one so they match (e.g. target.view(input.shape))")
     d = input - target
     return _reduce(d * d, reduction)
@@ -65,3 +65,8 @@ def dropout(input, p=0.5, training=True, generator=None):
     dtypes.check_float("dropout", input)
     keep = rand(input.shape, dtype=input.dtype, device=input.device, generator=generator) >= p
     return input * (keep.to(input.dtype) * (0.0 if p == 1 else 1 / (1 - p)))
+
+
+from ..unsupported import module_getattr  # noqa: E402
+
+__getattr__ = module_getattr(__name__, "torch.nn.functional")  # a missing name says so (minigrad/unsupported.py)

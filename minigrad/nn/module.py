@@ -153,7 +153,7 @@ class Module(Convertible):
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = [f"size mismatch for {k}: copying a param with shape {tuple(state_dict[k].shape)} from "
-                  f"checkpoint, the shape in current model is {own[k].shape}."
+                  f"checkpoint, the shape in current model is {tuple(own[k].shape)}."
                   for k in own if k in state_dict and tuple(state_dict[k].shape) != own[k].shape]
         if strict:
             if missing:

@@ -12,6 +12,7 @@ summed back over the broadcast dimensions (`sum_to`):
 
 import math
 
+from .. import dtypes
 from ..autograd.function import Function
 
 
@@ -34,7 +35,8 @@ def true_div_operands(a, b):
     """PyTorch's `/` is true division: integer operands are computed in the default float dtype."""
     if a.dtype.kind == "f" or getattr(b, "dtype", None) is not None and b.dtype.kind == "f":
         return a, b
-    return a.float(), (b.float() if hasattr(b, "dtype") else b)
+    to = dtypes.default_float  # float32 unless set_default_dtype changed it
+    return a.to(to), (b.to(to) if hasattr(b, "dtype") else b)
 
 
 class Add(Function):

@@ -88,8 +88,8 @@ def _check_float(op, *tensors):
     if tensors[0].dtype != tensors[1].dtype:
         raise TypeError(
             f"{op}: expected both operands to have the same dtype, but got {tensors[0].dtype} "
-            f"(shape {tensors[0].shape}) and {tensors[1].dtype} (shape {tensors[1].shape}); "
-            f"convert one, e.g. `.to(minigrad.{tensors[1].dtype})`"
+            f"(shape {tuple(tensors[0].shape)}) and {tensors[1].dtype} (shape {tuple(tensors[1].shape)}); "
+            f"convert one, e.g. `.to({tensors[1].dtype})`"
         )
 
 
@@ -98,11 +98,12 @@ def matmul(a, b):
         a, b = amp.cast(a, b)
     _check_float("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}")
+        raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes {tuple(a.shape)} and "
+                           f"{tuple(b.shape)}")
     k = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.shape[-1] != k:
         raise RuntimeError(
-            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied: the first has "
+            f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied: the first has "
             f"{a.shape[-1]} columns (last dim) but the second has {k} rows"
         )
     return MatMul.apply(a, b)
@@ -123,18 +124,18 @@ def _linear_error(input, weight, bias):
     _check_float("linear", input, weight)
     if weight.ndim != 2 or input.ndim == 0:
         raise RuntimeError(f"linear: expected a 2-D weight and an input of >= 1 dim, got weight "
-                           f"{weight.shape} and input {input.shape}")
+                           f"{tuple(weight.shape)} and input {tuple(input.shape)}")
     if input.shape[-1] != weight.shape[1]:
         rows = input._data.size // input.shape[-1] if input.shape[-1] else 0
         raise RuntimeError(
             f"linear: mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
             f"{weight.shape[1]}x{weight.shape[0]}): input has {input.shape[-1]} features in its last "
-            f"dimension (shape {input.shape}) but weight expects {weight.shape[1]} (weight shape "
-            f"{weight.shape}); make the input's last dimension equal in_features"
+            f"dimension (shape {tuple(input.shape)}) but weight expects {weight.shape[1]} (weight shape "
+            f"{tuple(weight.shape)}); make the input's last dimension equal in_features"
         )
     raise RuntimeError(
         f"linear: bias must have shape ({weight.shape[0]},) and dtype {weight.dtype} to match "
-        f"weight {weight.shape}, got shape {bias.shape} and dtype {bias.dtype}"
+        f"weight {tuple(weight.shape)}, got shape {tuple(bias.shape)} and dtype {bias.dtype}"
     )
 
 

@@ -52,7 +52,7 @@ class Max(Function):
         self.x, self.keepdim = x, keepdim
         self.axes = normalize_dims(dim, x.ndim)
         if x.size == 0:
-            raise RuntimeError(f"{op}(): expected a non-empty tensor, got shape {x.shape}")
+            raise RuntimeError(f"{op}(): expected a non-empty tensor, got shape {tuple(x.shape)}")
         reduce = x.max if op == "max" else x.min
         self.y = reduce(axis=self.axes, keepdims=True)
         return self.y if keepdim else self.y.reshape([n for i, n in enumerate(x.shape) if i not in self.axes])
@@ -104,7 +104,7 @@ def _extreme(op, x, dim, keepdim):
     x1 = x.reshape(1) if x.ndim == 0 else x
     axis = normalize_dims(dim, x.ndim)[0] if x.ndim else 0
     if x1.shape[axis] == 0:
-        raise IndexError(f"{op}(): cannot reduce over dimension {dim} of size 0 (shape {x.shape})")
+        raise IndexError(f"{op}(): cannot reduce over dimension {dim} of size 0 (shape {tuple(x.shape)})")
     indices = argmax(x1, axis, keepdim=True, op="arg" + op)
     values = TakeAlong.apply(x1, indices._data, dim=axis)
     if not keepdim or x.ndim == 0:

@@ -104,7 +104,7 @@ def reshape(x, *shape):
         known *= n if n != -1 else 1
     inferred = shape.count(-1)
     if inferred > 1 or (inferred and (known == 0 or x.numel() % known)) or (not inferred and known != x.numel()):
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.numel()} (shape {x.shape})")
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.numel()} (shape {tuple(x.shape)})")
     return Reshape.apply(x, shape=shape)
 
 
@@ -136,7 +136,7 @@ def unsqueeze(x, dim):
 def permute(x, *dims):
     dims = tuple(_dim(d, x.ndim) for d in _sizes(dims))
     if sorted(dims) != list(range(x.ndim)):
-        raise RuntimeError(f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {x.shape}")
+        raise RuntimeError(f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
     return Permute.apply(x, dims=dims)
 
 
@@ -152,7 +152,7 @@ def expand(x, *sizes):
     lead = len(sizes) - x.ndim
     shape = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
     if lead < 0 or any(n != m and n != 1 for n, m in zip(x.shape, shape[lead:])):
-        raise RuntimeError(f"expand: shape {x.shape} cannot be expanded to {sizes}: each dim must match "
+        raise RuntimeError(f"expand: shape {tuple(x.shape)} cannot be expanded to {sizes}: each dim must match "
                            "or be 1, and new dims can only be added in front")
     return Expand.apply(x, shape=shape)
 
@@ -181,7 +181,7 @@ def cat(tensors, dim=0):
             raise TypeError(f"cat: all tensors must have the same dtype, got {first.dtype} and {t.dtype}")
         if t.ndim != first.ndim or any(a != b for i, (a, b) in enumerate(zip(t.shape, first.shape)) if i != d):
             raise RuntimeError(f"cat: tensors must have the same shape except in dimension {d}, "
-                               f"got {first.shape} and {t.shape}")
+                               f"got {tuple(first.shape)} and {tuple(t.shape)}")
     return Cat.apply(*tensors, dim=d)
 
 
@@ -189,5 +189,5 @@ def stack(tensors, dim=0):
     tensors = list(tensors)
     d = _dim(dim, tensors[0].ndim + 1)
     if any(t.shape != tensors[0].shape for t in tensors):
-        raise RuntimeError(f"stack expects each tensor to be equal size, got {[t.shape for t in tensors]}")
+        raise RuntimeError(f"stack expects each tensor to be equal size, got {[tuple(t.shape) for t in tensors]}")
     return cat([unsqueeze(t, d) for t in tensors], d)

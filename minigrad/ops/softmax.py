@@ -69,7 +69,7 @@ class CrossEntropy(Function):
         if lo < 0 or hi >= n_classes:
             bad = t[(t != ignore_index) & ((t < 0) | (t >= n_classes))][0]
             raise IndexError(f"cross_entropy: target {int(bad)} is out of bounds for {n_classes} classes "
-                             f"(input shape {x.shape}); targets must be in [0, {n_classes - 1}]")
+                             f"(input shape {tuple(x.shape)}); targets must be in [0, {n_classes - 1}]")
         z = x2 - x2.max(axis=1, keepdims=True)
         e = xp.exp(z)
         s = e.sum(axis=1, keepdims=True)
@@ -104,12 +104,12 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100):
     if target.dtype.kind not in "iu":
         raise TypeError(
             f"cross_entropy expects class-index targets of an integer dtype (int64), got {target.dtype} "
-            f"(shape {target.shape}); use `target.long()` (probability targets are not supported)"
+            f"(shape {tuple(target.shape)}); use `target.long()` (probability targets are not supported)"
         )
     expected = (input.shape[0], *input.shape[2:]) if input.ndim > 1 else ()
     if target.shape != expected:
-        raise ValueError(f"cross_entropy: input of shape {input.shape} needs a target of shape "
-                         f"{expected}, got {target.shape}")
+        raise ValueError(f"cross_entropy: input of shape {tuple(input.shape)} needs a target of shape "
+                         f"{expected}, got {tuple(target.shape)}")
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     return CrossEntropy.apply(input, target, reduction=reduction, ignore_index=ignore_index)

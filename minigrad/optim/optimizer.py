@@ -31,7 +31,7 @@ class Optimizer:
     def __init__(self, params, defaults):
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                            f"but got a Tensor of shape {params.shape}: pass [tensor] or model.parameters()")
+                            f"but got a Tensor of shape {tuple(params.shape)}: pass [tensor] or model.parameters()")
         self._check(defaults)
         self.defaults = defaults
         # param -> dict of per-parameter state (momentum buffers, Adam moments); a defaultdict as in
@@ -68,7 +68,7 @@ class Optimizer:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
             if not p.is_leaf:
-                raise ValueError(f"can't optimize a non-leaf Tensor (shape {p.shape}, made by {p.grad_fn}): "
+                raise ValueError(f"can't optimize a non-leaf Tensor (shape {tuple(p.shape)}, made by {p.grad_fn}): "
                                  "pass the leaf tensors (parameters) themselves")
         param_group["params"] = params
         for name, default in self.defaults.items():
@@ -130,7 +130,7 @@ class Optimizer:
             stale = [k for k, v in state.items() if isinstance(v, Tensor) and not k.startswith("_")]
             if stale:
                 raise RuntimeError(
-                    f"{type(self).__name__}.step(): the state {stale} of a parameter of shape {p.shape} is on "
+                    f"{type(self).__name__}.step(): the state {stale} of a parameter of shape {tuple(p.shape)} is on "
                     f"{state['_device']} but the parameter is now on {p.device} (the model was moved after the "
                     "optimizer stepped). Move the state too with `optimizer.load_state_dict(optimizer."
                     "state_dict())`, or create the optimizer after `model.to(device)`"
@@ -181,7 +181,7 @@ class Optimizer:
             names = own.get("param_names") or saved.get("param_names")
             for j, (i, p) in enumerate(zip(saved["params"], own["params"])):
                 name = repr(names[j]) if names else f"{j}"
-                where[i] = p, f"parameter {name} (group {g}, index {i}) of shape {p.shape}"
+                where[i] = p, f"parameter {name} (group {g}, index {i}) of shape {tuple(p.shape)}"
         state = collections.defaultdict(dict)
         with no_grad():
             for i, saved in state_dict["state"].items():
@@ -216,8 +216,8 @@ class Optimizer:
         if not isinstance(value, Tensor):
             return value
         if value.shape != p.shape:
-            raise ValueError(f"loaded state dict has {key!r} of shape {value.shape} for {what}: it was saved for "
-                             "another model (or the parameters are in another order)")
+            raise ValueError(f"loaded state dict has {key!r} of shape {tuple(value.shape)} for {what}: it was saved "
+                             "for another model (or the parameters are in another order)")
         host = value.device.backend.to_host(value._data)
         if host.dtype.kind == "f" and p.dtype.kind == "f":
             host = host.astype(p.dtype)

@@ -13,7 +13,7 @@ default_collate works field by field, keeping the samples' structure:
     >>> from minigrad.utils.data import default_collate
     >>> batch = default_collate([{"x": mg.ones(2), "y": 0}, {"x": mg.zeros(2), "y": 1}])
     >>> batch["x"].shape, batch["y"].tolist()
-    ((2, 2), [0, 1])
+    (minigrad.Size([2, 2]), [0, 1])
 """
 
 import collections.abc

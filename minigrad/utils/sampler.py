@@ -89,7 +89,7 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
         weights = np.asarray(weights, dtype=np.float64)
         if weights.ndim != 1:
-            raise ValueError(f"weights should be a 1d sequence but given weights have shape {weights.shape}")
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(weights.shape)}")
         if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
             raise ValueError("weights must be finite, non-negative and not all zero")
         if not replacement and num_samples > np.count_nonzero(weights):
