@@ -44,7 +44,7 @@ def default_collate(samples):
     if isinstance(first, (tuple, list)):
         return type(first)(default_collate(list(field)) for field in zip(*samples))
     if isinstance(first, Tensor):
-        from ..ops.shape import stack
+        from ..ops.join import stack
 
         return stack(samples)
     return tensor(samples)
