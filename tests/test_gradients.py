@@ -57,8 +57,8 @@ def test_reductions_over_any_dims(dims, data):
                               st.sets(st.integers(0, len(dims) - 1), min_size=1).map(tuple)))
     keepdim = data.draw(st.booleans())
     for f in (lambda x: x.sum(dim, keepdim), lambda x: x.mean(dim, keepdim),
-              lambda x: mg.max(x, dim if not isinstance(dim, int) else (dim,), keepdim),
-              lambda x: mg.min(x, dim, keepdim)[0] if isinstance(dim, int) else mg.min(x, dim, keepdim)):
+              lambda x: mg.amax(x, () if dim is None else dim, keepdim),
+              lambda x: mg.min(x, dim, keepdim)[0] if isinstance(dim, int) else mg.amin(x, dim or (), keepdim)):
         assert gradcheck(f, (x,))
 
 
