@@ -54,6 +54,8 @@ def promote(tensors):
     """The tensors cast (differentiably) to the one dtype PyTorch computes them in together, for ops
     of many inputs (cat, clamp with tensor bounds); casting first keeps NumPy from widening further."""
     dtype, ndim = tensors[0].dtype, tensors[0].ndim
+    if all(t.dtype == dtype for t in tensors):
+        return tensors
     for t in tensors[1:]:
         dtype, ndim = dtypes.torch_result_type(dtype, ndim, t.dtype, t.ndim), max(ndim, t.ndim)
     return [t if t.dtype == dtype else t.to(dtype) for t in tensors]

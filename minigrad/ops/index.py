@@ -21,7 +21,7 @@ from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .out import expect_tensor, into
-from .reduce import normalize_dims
+from .reduce import wrap_dim
 
 
 class Slice(Function):
@@ -155,13 +155,17 @@ def to_index(x, index):
         raise IndexError("x[[...]] with sequences inside is ambiguous (PyTorch 2.13 reads it as x[tuple(seq)], with "
                          "a deprecation warning); write x[tuple(seq)] or x[minigrad.tensor(seq)]")
     items = list(index) if isinstance(index, tuple) else [index]
+    used = 0  # how many of x's dims the items index, to place an Ellipsis
     for k, item in enumerate(items):
-        if _is_array(item):
-            items[k] = _array(item, x.device)
-        elif hasattr(item, "__index__") and not isinstance(item, int):  # a 0-d int tensor, a NumPy int
-            items[k] = operator.index(item)
-    used = sum(i.ndim if i.dtype.kind == "b" else 1 for i in items if hasattr(i, "dtype")) + \
-        sum(1 for i in items if not hasattr(i, "dtype") and i is not None and i is not Ellipsis)
+        if type(item) is int or type(item) is slice:
+            used += 1
+        elif _is_array(item):
+            items[k] = a = _array(item, x.device)
+            used += a.ndim if a.dtype.kind == "b" else 1
+        elif item is not None and item is not Ellipsis:
+            if hasattr(item, "__index__"):  # a 0-d int tensor, a NumPy int
+                items[k] = operator.index(item)
+            used += 1
     if used > x.ndim:
         if x.ndim == 0:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
@@ -169,13 +173,16 @@ def to_index(x, index):
         raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
     out, cls, dim, ellipsis = [], Slice, 0, False
     for item in items:
-        if item is Ellipsis:
+        if type(item) is int:
+            _check_int(item, x.shape[dim], dim)
+            cls, dim = cls if cls is Index else Select, dim + 1
+        elif item is Ellipsis:
             if not ellipsis:  # PyTorch accepts a second ... as a no-op
                 out.append(item)
                 dim += x.ndim - used
             ellipsis = True
             continue
-        if item is None:
+        elif item is None:
             cls = NewAxis if cls is not Index else cls
         elif isinstance(item, slice):
             if item.step is not None and operator.index(item.step) <= 0:
@@ -208,6 +215,11 @@ def _check_array(x, a, dim):
 
 
 def getitem(x, index):
+    # x[i] and x[a:b], the most common indices, without the general walk
+    if type(index) is int and x.ndim and -x.shape[0] <= index < x.shape[0]:
+        return Select.apply(x, index=index)
+    if type(index) is slice and x.ndim and (index.step is None or type(index.step) is int and index.step > 0):
+        return Slice.apply(x, index=index)
     index, cls = to_index(x, index)
     return cls.apply(x, index=index)
 
@@ -230,14 +242,10 @@ def setitem(x, index, value):
 
 
 # ---------------------------------------------------------------- narrow, index_select, gather, scatter
-def _dim(d, ndim):
-    return normalize_dims(d, ndim)[0] if ndim else 0
-
-
 def narrow(input, dim, start, length):
     """input[..., start:start + length, ...] along dim, a view (torch.narrow); start may be negative."""
     x = expect_tensor("narrow", input)
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     n, start = x.shape[d], operator.index(start)
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
@@ -272,7 +280,7 @@ def _check_bounds(op, a, n, dim):
 def index_select(input, dim, index, *, out=None):
     """input's entries at `index` (a 1-D integer tensor) along dim, repeats allowed (torch.index_select)."""
     x = expect_tensor("index_select", input)
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     a = _index_array("index_select", index, x)
     if a.ndim > 1:
         raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {tuple(a.shape)}")
@@ -299,7 +307,7 @@ def _check_like(op, x, a, d, src=None):
 def gather(input, dim, index, *, out=None):
     """y[i][j][k] = input[index[i][j][k]][j][k] for dim=0 (and so on for other dims) (torch.gather)."""
     x = expect_tensor("gather", input)
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     a = _index_array("gather", index, x)
     _check_like("gather", x, a, d)
     return into(out, Gather.apply(x, index=a, dim=d), "gather")
@@ -307,7 +315,7 @@ def gather(input, dim, index, *, out=None):
 
 def _scatter(op, cls, input, dim, index, src):
     x = expect_tensor(op, input)
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     a = _index_array(op, index, x)
     if isinstance(src, Tensor):
         if src.dtype != x.dtype:

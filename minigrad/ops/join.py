@@ -18,7 +18,8 @@ from ..tensor import Tensor
 from .arith import promote
 from .index import Select, Slice
 from .out import expect_tensor, into
-from .shape import _dim, reshape
+from .reduce import wrap_dim
+from .shape import reshape
 
 
 class Cat(Function):
@@ -88,12 +89,13 @@ def cat(tensors, dim=0, *, out=None):
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
         if t.ndim != first.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
-    d = _dim(dim, first.ndim)
+    d = wrap_dim(dim, first.ndim)
+    before, after = first.shape[:d], first.shape[d + 1:]
     for i, t in enumerate(joined):
-        for j, (m, n) in enumerate(zip(first.shape, t.shape)):
-            if j != d and m != n:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {m} but "
-                                   f"got size {n} for tensor number {i} in the list.")
+        if t.shape[:d] != before or t.shape[d + 1:] != after:
+            j = next(j for j, (m, n) in enumerate(zip(first.shape, t.shape)) if j != d and m != n)
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                               f"{first.shape[j]} but got size {t.shape[j]} for tensor number {i} in the list.")
     return into(out, Cat.apply(*joined, dim=d), "cat")
 
 
@@ -107,7 +109,7 @@ def stack(tensors, dim=0, *, out=None):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                                f"entry 0 and {list(t.shape)} at entry {i}")
-    return into(out, Stack.apply(*tensors, dim=_dim(dim, tensors[0].ndim + 1)), "stack")
+    return into(out, Stack.apply(*tensors, dim=wrap_dim(dim, tensors[0].ndim + 1)), "stack")
 
 
 def hstack(tensors, *, out=None):
@@ -129,7 +131,7 @@ def split(tensor, split_size_or_sections, dim=0):
     """Views of tensor in pieces along dim: of split_size each (the last may be smaller), or of the
     given sizes, which must add up to the dim's size (torch.split)."""
     x = expect_tensor("split", tensor)
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 0
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
@@ -157,7 +159,7 @@ def chunk(input, chunks, dim=0):
     x = expect_tensor("chunk", input)
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    n = x.shape[_dim(dim, x.ndim)] if x.ndim else 0
+    n = x.shape[wrap_dim(dim, x.ndim)] if x.ndim else 0
     return split(x, max(-(-n // chunks), 1), dim)
 
 
@@ -166,5 +168,5 @@ def unbind(input, dim=0):
     x = expect_tensor("unbind", input)
     if x.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     return tuple(Unbind.apply(x, index=(slice(None),) * d + (i,)) for i in range(x.shape[d]))

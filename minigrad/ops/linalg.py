@@ -135,8 +135,8 @@ def matmul(input, other, *, out=None):
             f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied: the first has "
             f"{a.shape[-1]} columns (last dim) but the second has {k} rows"
         )
-    for i, (m, n) in enumerate(zip(reversed(a.shape[:-2]), reversed(b.shape[:-2]))):
-        if m != n and m != 1 and n != 1:  # batch dims broadcast
+    for i, (m, n) in enumerate(zip(a.shape[-3::-1], b.shape[-3::-1])):  # batch dims, from the right
+        if m != n and m != 1 and n != 1:
             raise RuntimeError(f"The size of tensor a ({m}) must match the size of tensor b ({n}) at non-singleton "
                                f"dimension {max(a.ndim, b.ndim) - 3 - i} (matmul of {a.shape} and {b.shape})")
     return into(out, _BY_NDIM.get((a.ndim, b.ndim), MatMul).apply(a, b), "matmul")

@@ -18,20 +18,27 @@ from ..autograd.function import Function
 from .out import expect_tensor, into
 
 
+def wrap_dim(d, ndim):
+    """One dim as a non-negative index, checked against ndim (a 0-d tensor accepts 0 and -1, as PyTorch)."""
+    n = ndim or 1
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+    return d % n
+
+
 def normalize_dims(dim, ndim):
     """dim as a sorted tuple of non-negative axes (all of them for None or ()), checked against ndim."""
     if dim is None:
         return tuple(range(ndim))
-    n = ndim if ndim else 1  # a 0-d tensor accepts dim 0 and -1, like PyTorch
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    for d in dims:
-        if not -n <= d < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
-    axes = tuple(sorted({d % n for d in dims})) if ndim else ()
-    if len(axes) != len(dims) and ndim:
-        repeated = next(d % n for i, d in enumerate(dims) if any(d % n == e % n for e in dims[:i]))
-        raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
-    return axes if dims else tuple(range(ndim))  # PyTorch reads dim=() as "all dims"
+    axes = [wrap_dim(d, ndim) for d in ((dim,) if isinstance(dim, int) else dim)]
+    if not axes:
+        return tuple(range(ndim))  # PyTorch reads dim=() as "all dims"
+    if not ndim:
+        return ()
+    for i, a in enumerate(axes):
+        if a in axes[:i]:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+    return tuple(sorted(axes))
 
 
 def _keep(g, x_shape, axes, keepdim):
@@ -231,17 +238,17 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if not isinstance(dim, int):
         raise TypeError(f"prod(): dim must be an int, got {type(dim).__name__} (PyTorch's prod reduces one dim "
                         "at a time: x.prod(0).prod(0))")
-    d = normalize_dims(dim, x.ndim)
-    return into(out, ProdDim.apply(x, dim=d[0] if d else None, keepdim=keepdim), "prod")
+    d = wrap_dim(dim, x.ndim)
+    return into(out, ProdDim.apply(x, dim=d if x.ndim else None, keepdim=keepdim), "prod")
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
     """y_i = x_0 + ... + x_i along dim (torch.cumsum); integers and bools accumulate in int64."""
     x = _sum_dtype(expect_tensor("cumsum", input), dtype)
+    d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
-        normalize_dims(dim, 0)
         return into(out, x.clone() if _accumulator(x) is None else x.long(), "cumsum")
-    return into(out, Cumsum.apply(x, dim=normalize_dims(dim, x.ndim)[0]), "cumsum")
+    return into(out, Cumsum.apply(x, dim=d), "cumsum")
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):

@@ -15,10 +15,12 @@ Indexing is in index.py, cat/stack/split in join.py.
             [5, 4, 3]]))
 """
 
+import operator
+
 from ..autograd.function import Function
 from .arith import sum_to
 from .out import expect_tensor
-from .reduce import normalize_dims
+from .reduce import wrap_dim
 
 
 class Reshape(Function):
@@ -128,38 +130,40 @@ def _sizes(args):
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args)
 
 
-def _dim(d, ndim):
-    """d as a non-negative dim of a tensor with ndim dims (PyTorch's IndexError otherwise)."""
-    axes = normalize_dims(d, ndim)  # a 0-d tensor accepts 0 and -1, and has no axes
-    return axes[0] if axes else 0
-
-
 def _dims(dims, ndim, op):
     """A tuple of distinct non-negative dims, in the given order."""
-    dims = tuple(_dim(d, ndim) for d in ((dims,) if isinstance(dims, int) else dims))
+    dims = tuple(wrap_dim(d, ndim) for d in ((dims,) if isinstance(dims, int) else dims))
     if len(set(dims)) != len(dims):
         raise RuntimeError(f"{op}(): duplicate dims are not allowed, got {dims}")
     return dims
 
 
 def _new_shape(x, shape):
-    shape = tuple(int(n) for n in shape)
+    """shape with its -1 inferred, checked against x's size with PyTorch's errors."""
+    numel, known, inferred = x._data.size, 1, None  # the common cases in one loop: sizes >= 0, at most one -1
+    for i, n in enumerate(shape):
+        if type(n) is not int:  # a NumPy integer or a 0-d tensor
+            return _new_shape(x, tuple(map(operator.index, shape)))
+        if n >= 0:
+            known *= n
+        elif n == -1 and inferred is None:
+            inferred = i
+        else:
+            break
+    else:
+        if inferred is None and known == numel:
+            return tuple(shape)
+        if inferred is not None and known and numel % known == 0:
+            return (*shape[:inferred], numel // known, *shape[inferred + 1:])
+    shape = tuple(shape)  # what is wrong, in PyTorch's words
     if shape.count(-1) > 1:
         raise RuntimeError(f"only one dimension can be inferred, got shape {list(shape)}")
     if any(n < -1 for n in shape):
         raise RuntimeError(f"invalid shape dimension {next(n for n in shape if n < -1)} in {list(shape)}")
-    known = 1
-    for n in shape:
-        known *= n if n != -1 else 1
-    if -1 in shape:
-        if known == 0:
-            raise RuntimeError(f"cannot reshape tensor of {x.numel()} elements into shape {list(shape)} because "
-                               "the unspecified dimension size -1 can be any value and is ambiguous")
-        if x.numel() % known == 0:
-            return tuple(x.numel() // known if n == -1 else n for n in shape)
-    elif known == x.numel():
-        return shape
-    raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.numel()} (shape {x.shape})")
+    if -1 in shape and known == 0 and numel == 0:
+        raise RuntimeError(f"cannot reshape tensor of {numel} elements into shape {list(shape)} because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel} (shape {x.shape})")
 
 
 def reshape(input, *shape):
@@ -173,7 +177,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     x = expect_tensor("flatten", input)
     if x.ndim == 0:
         return Reshape.apply(x, shape=(1,))
-    start, end = _dim(start_dim, x.ndim), _dim(end_dim, x.ndim)
+    start, end = wrap_dim(start_dim, x.ndim), wrap_dim(end_dim, x.ndim)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     return reshape(x, *x.shape[:start], -1, *x.shape[end + 1:])
@@ -182,7 +186,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     """Dim `dim` split into `sizes` (one may be -1) (torch.unflatten)."""
     x = expect_tensor("unflatten", input)
-    d = _dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
     sizes = tuple(sizes)
     known = 1
     for n in sizes:
@@ -209,7 +213,7 @@ def unsqueeze(input, dim):
     x = expect_tensor("unsqueeze", input)
     if not isinstance(dim, int):
         raise TypeError(f"unsqueeze(): argument 'dim' must be int, not {type(dim).__name__}")
-    d = _dim(dim, x.ndim + 1)
+    d = wrap_dim(dim, x.ndim + 1)
     return Unsqueeze.apply(x, shape=(*x.shape[:d], 1, *x.shape[d:]))
 
 
@@ -226,7 +230,7 @@ def permute(input, *dims):
 
 def _swapped(x, dim0, dim1):
     dims = list(range(x.ndim))
-    d0, d1 = _dim(dim0, x.ndim), _dim(dim1, x.ndim)
+    d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return tuple(dims)
 
@@ -265,7 +269,7 @@ def movedim(input, source, destination):
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
                            f"the same number of dims as destination ({list(dst)} dims)")
-    src, dst = (tuple(_dim(d, x.ndim) for d in ds) for ds in (src, dst))
+    src, dst = (tuple(wrap_dim(d, x.ndim) for d in ds) for ds in (src, dst))
     for name, ds in (("source", src), ("destination", dst)):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")
@@ -335,7 +339,7 @@ def roll(input, shifts, dims=None):
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
-    return Roll.apply(x, shifts=shifts, dims=tuple(_dim(d, x.ndim) for d in dims))
+    return Roll.apply(x, shifts=shifts, dims=tuple(wrap_dim(d, x.ndim) for d in dims))
 
 
 def expand_as(input, other):

@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from .index import Gather
 from .out import expect_tensor, into
 from .piecewise import maximum, minimum
-from .reduce import _keep, normalize_dims
+from .reduce import _keep, normalize_dims, wrap_dim
 
 
 class Amax(Function):
@@ -107,7 +107,7 @@ def _extreme(op, input, dim, keepdim, out):
         raise TypeError(f"{op}(): dim must be an int, got {dim!r}; use a{op}(x, dim={dim!r}) to reduce over "
                         "several dims")
     x1 = _as_1d(x)
-    axis = normalize_dims(dim, x.ndim)[0] if x.ndim else 0
+    axis = wrap_dim(dim, x.ndim)
     _nonempty(op, x1, (axis,))
     index = getattr(x.device.xp, "arg" + op)(x1._data, axis=axis, keepdims=True)
     values = (MaxDim if op == "max" else MinDim).apply(x1, index=index, dim=axis, keepdim=keepdim and x.ndim > 0)
@@ -153,7 +153,7 @@ def _arg(op, input, dim, keepdim, out):
         index = xp.asarray(getattr(xp, op)(x._data))
         index = index.reshape((1,) * x.ndim) if keepdim else index
     else:
-        axis = normalize_dims(dim, x.ndim)[0] if x.ndim else 0
+        axis = wrap_dim(dim, x.ndim)
         _nonempty(op, _as_1d(x), (axis,))
         index = getattr(xp, op)(_as_1d(x)._data, axis=axis, keepdims=keepdim and x.ndim > 0)
         index = index.reshape(()) if x.ndim == 0 else index
@@ -180,14 +180,10 @@ def _order(x, axis, descending):
     return (x.shape[axis] - 1) - xp.flip(reverse, axis)
 
 
-def _sort_axis(x, dim):
-    return normalize_dims(dim, x.ndim)[0] if x.ndim else 0
-
-
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """(values, indices) sorted along dim (torch.return_types.sort); always stable here."""
     x = expect_tensor("sort", input)
-    x1, axis = _as_1d(x), _sort_axis(x, dim)
+    x1, axis = _as_1d(x), wrap_dim(dim, x.ndim)
     index = _order(x1, axis, descending)
     values = Sort.apply(x1, index=index, dim=axis)
     if x.ndim == 0:
@@ -198,7 +194,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort input along dim (torch.argsort); always stable here."""
     x = expect_tensor("argsort", input)
-    index = _order(_as_1d(x), _sort_axis(x, dim), descending)
+    index = _order(_as_1d(x), wrap_dim(dim, x.ndim), descending)
     return Tensor._make(index.reshape(()) if x.ndim == 0 else index, x.device, False, None)
 
 
@@ -206,7 +202,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """(values, indices) of the k largest (or smallest) elements along dim, in order
     (torch.return_types.topk)."""
     x = expect_tensor("topk", input)
-    x1, axis = _as_1d(x), _sort_axis(x, dim)
+    x1, axis = _as_1d(x), wrap_dim(dim, x.ndim)
     if not 0 <= k <= x1.shape[axis]:
         raise RuntimeError(f"selected index k out of range: k={k} for dimension {axis} of size {x1.shape[axis]}")
     index = _order(x1, axis, descending=largest)
