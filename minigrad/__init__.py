@@ -42,7 +42,8 @@ from .ops.compare import (all, allclose, any, bitwise_and, bitwise_not, bitwise_
                           equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
                           logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal)
 from .ops.einsum import einsum
-from .ops.index import gather, index_select, narrow, scatter, scatter_add
+from .ops.gather import gather, index_select, scatter, scatter_add
+from .ops.index import narrow
 from .ops.join import cat, chunk, concat, concatenate, hstack, row_stack, split, stack, unbind, vstack
 from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer
 from .ops.mask import masked_fill, nonzero, tril, triu, where
@@ -50,8 +51,9 @@ from .ops.math import cos, exp, expm1, log, log1p, log2, log10, relu, rsqrt, sig
 from .ops.norm import tensor_norm as norm
 from .ops.piecewise import abs, ceil, clamp, clip, fix, floor, maximum, minimum, round, sign, trunc
 from .ops.reduce import cumsum, logsumexp, mean, prod, std, sum, var
-from .ops.shape import (flatten, flip, moveaxis, movedim, permute, reshape, roll, squeeze, swapaxes, swapdims, t, tile,
-                        transpose, unflatten, unsqueeze)
+from .ops.reorder import flip, roll, tile
+from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
+                        unflatten, unsqueeze)
 from .ops.softmax import log_softmax, softmax
 from .ops.sort import amax, amin, argmax, argmin, argsort, max, min, sort, topk
 # ---- end of the ops block

@@ -365,7 +365,8 @@ def _comparable(other):
 # The ops build on Tensor, so they are imported after it. The operators above use them by name; the
 # op methods (tensor_ops.py) reach them as ops.<module>, which these imports also make exist.
 from .ops import (  # noqa: E402,F401,I001
-    arith, compare, convert, einsum, join, linalg, mask, math, norm, piecewise, reduce, softmax, sort,
+    arith, compare, convert, einsum, gather, join, linalg, mask, math, norm, piecewise, reduce, reorder, softmax,
+    sort,
 )
 from .ops import index as index_ops  # noqa: E402
 from .ops import shape as shape_ops  # noqa: E402,F401

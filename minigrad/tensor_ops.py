@@ -253,7 +253,7 @@ class TensorOps:
     def logical_xor(self, other):
         return ops.compare.logical_xor(self, other)
 
-    # ---------------------------------------------------------------- shapes (shape.py, join.py)
+    # ---------------------------------------------------------------- shapes (shape.py, reorder.py, join.py)
     def reshape(self, *shape):
         return ops.shape.reshape(self, *shape)
 
@@ -302,16 +302,16 @@ class TensorOps:
         return ops.shape.expand_as(self, other)
 
     def repeat(self, *sizes):
-        return ops.shape.repeat(self, *sizes)
+        return ops.reorder.repeat(self, *sizes)
 
     def tile(self, *dims):
-        return ops.shape.tile(self, dims[0] if len(dims) == 1 else dims)
+        return ops.reorder.tile(self, dims[0] if len(dims) == 1 else dims)
 
     def flip(self, *dims):
-        return ops.shape.flip(self, *dims)
+        return ops.reorder.flip(self, *dims)
 
     def roll(self, shifts, dims=None):
-        return ops.shape.roll(self, shifts, dims)
+        return ops.reorder.roll(self, shifts, dims)
 
     def split(self, split_size, dim=0):
         return ops.join.split(self, split_size, dim)
@@ -322,27 +322,27 @@ class TensorOps:
     def unbind(self, dim=0):
         return ops.join.unbind(self, dim)
 
-    # ---------------------------------------------------------------- indexing and masks (index.py, mask.py)
+    # ---------------------------------------------------------------- indexing and masks (index.py, gather.py, mask.py)
     def narrow(self, dim, start, length):
         return ops.index.narrow(self, dim, start, length)
 
     def index_select(self, dim, index):
-        return ops.index.index_select(self, dim, index)
+        return ops.gather.index_select(self, dim, index)
 
     def gather(self, dim, index):
-        return ops.index.gather(self, dim, index)
+        return ops.gather.gather(self, dim, index)
 
     def scatter(self, dim, index, src=None, *, value=None):
-        return ops.index.scatter(self, dim, index, src, value=value)
+        return ops.gather.scatter(self, dim, index, src, value=value)
 
     def scatter_(self, dim, index, src=None, *, value=None):
-        return self._write(ops.index.scatter(self, dim, index, src, value=value), "scatter_")
+        return self._write(ops.gather.scatter(self, dim, index, src, value=value), "scatter_")
 
     def scatter_add(self, dim, index, src):
-        return ops.index.scatter_add(self, dim, index, src)
+        return ops.gather.scatter_add(self, dim, index, src)
 
     def scatter_add_(self, dim, index, src):
-        return self._write(ops.index.scatter_add(self, dim, index, src), "scatter_add_")
+        return self._write(ops.gather.scatter_add(self, dim, index, src), "scatter_add_")
 
     def masked_fill(self, mask, value):
         return ops.mask.masked_fill(self, mask, value)

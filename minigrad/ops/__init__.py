@@ -7,9 +7,11 @@
     reduce     sum mean var std prod cumsum logsumexp
     sort       max min amax amin argmax argmin sort argsort topk
     compare    == != < <= > >=, isclose allclose equal isnan any all count_nonzero, & | ^ ~ (no gradients)
-    shape      reshape/view flatten squeeze permute transpose movedim expand repeat flip roll
+    shape      reshape/view flatten squeeze permute transpose movedim expand (views)
+    reorder    flip roll repeat tile (copies)
     join       cat stack hstack vstack split chunk unbind
-    index      x[index], x[index] = v, narrow index_select gather scatter scatter_add
+    index      x[index], x[index] = v, narrow
+    gather     gather scatter scatter_add index_select
     mask       where masked_fill tril triu nonzero
     linalg     matmul mm bmm mv dot outer, linear (GEMM + bias kernel), linear_relu (fused)
     einsum     einsum, forward and backward each one einsum

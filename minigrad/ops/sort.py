@@ -17,7 +17,7 @@ among ties is unspecified); NaN sorts as the largest value, as in PyTorch.
 from .. import return_types
 from ..autograd.function import Function
 from ..tensor import Tensor
-from .index import Gather
+from .gather import Gather
 from .out import expect_tensor, into
 from .piecewise import maximum, minimum
 from .reduce import _keep, normalize_dims, wrap_dim
