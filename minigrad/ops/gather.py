@@ -150,6 +150,8 @@ def _scatter(op, cls, input, dim, index, src):
 def scatter(input, dim, index, src=None, *, value=None):
     """input with src[i][j][k] written at [index[i][j][k]][j][k] for dim=0, and so on (torch.scatter);
     src may be a tensor or a number (also as value=). Where indices repeat, one of the writes wins."""
+    if src is None and value is None:
+        raise TypeError("scatter(): give the values to write, as src (a tensor or a number) or value=")
     return _scatter("scatter", Scatter, input, dim, index, value if src is None else src)
 
 

@@ -81,7 +81,9 @@ def _is_array(item):
     PyTorch); a bool (x[True]) is a 0-d mask that adds a dim."""
     if isinstance(item, (list, bool)):
         return True
-    return getattr(item, "ndim", 0) > 0 or isinstance(item, Tensor) and item.dtype.kind == "b"
+    if isinstance(item, Tensor):
+        return item.ndim > 0 or item.dtype.kind not in "iu"  # a 0-d float tensor is refused by _array
+    return getattr(item, "ndim", 0) > 0
 
 
 def _check_int(i, n, dim):
