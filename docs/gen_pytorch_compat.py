@@ -67,6 +67,20 @@ SURFACE = [
     ("More data utilities", "torch.utils.data", minigrad.utils.data, """
         IterableDataset SubsetRandomSampler WeightedRandomSampler default_convert get_worker_info StackDataset
         ChainDataset"""),
+    # ---- ops: the rest of the shape/math surface, linalg, return types, graph nodes
+    ("More shape, math and logic ops", "torch", minigrad, """
+        concatenate row_stack swapaxes swapdims moveaxis t tile nonzero true_divide divide floor_divide subtract
+        multiply negative trunc fix mv ger greater greater_equal less less_equal not_equal logical_and logical_or
+        logical_not logical_xor bitwise_and bitwise_or bitwise_xor bitwise_not return_types linalg"""),
+    ("More Tensor op methods", "torch.Tensor", minigrad.Tensor, """
+        add sub mul div pow neg exp log sqrt abs sign clamp clip maximum minimum matmul mm bmm dot outer norm sum
+        mean var std prod cumsum logsumexp max min amax amin argmax argmin sort argsort topk eq ne lt le gt ge
+        isclose allclose equal isnan isinf isfinite any all count_nonzero flatten unflatten squeeze unsqueeze
+        movedim tile flip roll split chunk unbind narrow gather scatter scatter_ scatter_add scatter_add_
+        index_select masked_fill where nonzero tril triu"""),
+    ("torch.linalg", "torch.linalg", minigrad.linalg, "norm vector_norm matrix_norm matmul"),
+    ("Return types", "torch.return_types", minigrad.return_types, "max min sort topk"),
+    ("Graph nodes (`grad_fn`)", "torch.autograd.graph.Node", minigrad.autograd.Function, "name next_functions"),
 ]
 
 # Names PyTorch has that minigrad deliberately leaves out, and why.
@@ -132,6 +146,18 @@ DIFFERENCES = [
     " for the same seed.",
     "- On the simulated CUDA device (`MINIGRAD_CUDA_SIM=1`) storage is NumPy; numbers match a real GPU's to"
     " rounding, speed does not.",
+    # ---- ops
+    "- Float-only ops (exp, log, sqrt, sigmoid, mean, var, logsumexp, norms, matmul/mm/bmm/dot/einsum) refuse"
+    " integer tensors with a TypeError where PyTorch promotes them to float (or, for matmul on the CPU,"
+    " multiplies integers): convert with `.float()`.",
+    "- `grad_fn` names are PyTorch's (`MulBackward0`, `SumBackward1`, `AddmmBackward0`, ...) except where PyTorch"
+    " records a chain of nodes for one call: `einsum` is one `EinsumBackward0` node; split/chunk/unbind give one"
+    " node per piece (PyTorch: one multi-output node), so backward through k pieces adds k full-size gradients.",
+    "- `view` never refuses: where PyTorch's would need `.reshape` (non-contiguous input) it copies. `sort`,"
+    " `argsort` and `topk` are always stable (`stable=False` is accepted).",
+    "- `x[[[0, 1], [1, 2]]]` (a list holding sequences) raises, where PyTorch 2.13 still reads it as"
+    " `x[[0, 1], [1, 2]]` with a deprecation warning; `scatter(..., reduce=)` and einsum's sublist form are"
+    " not supported; matrix norms `'nuc'`, 2 and -2 (an SVD) raise NotImplementedError.",
 ]
 
 

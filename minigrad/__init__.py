@@ -17,11 +17,28 @@ from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigra
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .backend import Device, device
 from .compiler import compile
-from .ops.linalg import matmul
-from .ops.math import abs, clamp, exp, log, relu, sigmoid, sqrt, tanh
-from .ops.reduce import argmax, argmin, max, mean, min, sum
-from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
+# ---- the functional forms of the tensor ops (torch.add, torch.cat, ...), one line per ops/ file
+from . import linalg, return_types
+from .ops.arith import add, div, divide, floor_divide, mul, multiply, neg, negative, pow, sub, subtract, true_divide
+from .ops.compare import (all, allclose, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, count_nonzero, eq,
+                          equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
+                          logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal)
+from .ops.einsum import einsum
+from .ops.gather import gather, index_select, scatter, scatter_add
+from .ops.index import narrow
+from .ops.join import cat, chunk, concat, concatenate, hstack, row_stack, split, stack, unbind, vstack
+from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer
+from .ops.mask import masked_fill, nonzero, tril, triu, where
+from .ops.math import cos, exp, expm1, log, log1p, log2, log10, relu, rsqrt, sigmoid, sin, sqrt, tan, tanh
+from .ops.norm import tensor_norm as norm
+from .ops.piecewise import abs, ceil, clamp, clip, fix, floor, maximum, minimum, round, sign, trunc
+from .ops.reduce import cumsum, logsumexp, mean, prod, std, sum, var
+from .ops.reorder import flip, roll, tile
+from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
+                        unflatten, unsqueeze)
 from .ops.softmax import log_softmax, softmax
+from .ops.sort import amax, amin, argmax, argmin, argsort, max, min, sort, topk
+# ---- end of the ops block
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor

@@ -154,7 +154,7 @@ def tensor_repr(t):
         shown = t.device.backend.to_host(_edges(t._data, PRINT_OPTS.edgeitems) if summarize else t._data)
         body = _render(shown, shape, indent, summarize, _Formatter(shown.reshape(-1), dtype.is_floating_point))
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn={t.grad_fn!r}")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

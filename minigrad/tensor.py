@@ -2,7 +2,8 @@
 
 A tensor that requires grad and was made by an op remembers that op in `grad_fn`; `backward()`
 walks those links in reverse (see autograd/engine.py). Every operator below is one line that hands
-its operands to a Function in ops/, where forward and backward live side by side.
+its operands to a Function in ops/, where forward and backward live side by side; the op methods
+(x.sum(), x.view(...), ...) are one line each in tensor_ops.py.
 
     >>> import minigrad as mg
     >>> x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -17,15 +18,16 @@ import numpy as np
 
 from . import dtypes
 from .autograd import engine
-from .backend import Device, array_on, guard, resolve
+from .backend import Device, guard, resolve
 from .conversions import TensorConversion
 from .inplace import InPlace
 from .size import Size
+from .tensor_ops import TensorOps
 
 _DTYPE_OF = dtypes.OF_NUMPY  # array dtype -> minigrad dtype, read by every `.dtype`
 
 
-class Tensor(TensorConversion, InPlace):
+class Tensor(TensorConversion, InPlace, TensorOps):
     __slots__ = ("_data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -207,114 +209,10 @@ class Tensor(TensorConversion, InPlace):
         return out.clone() if copy and out is self else out
 
     def clone(self):
-        return convert.Cast.apply(self, dtype=self.dtype)  # a cast always copies
+        return convert.Clone.apply(self, dtype=self.dtype)  # a cast always copies
 
     def contiguous(self):
         return self
-
-    # ---------------------------------------------------------------- methods (see ops/)
-    def add(self, other):
-        return self + other
-
-    def sub(self, other):
-        return self - other
-
-    def mul(self, other):
-        return self * other
-
-    def div(self, other):
-        return self / other
-
-    def pow(self, exponent):
-        return self**exponent
-
-    def neg(self):
-        return -self
-
-    def matmul(self, other):
-        return linalg.matmul(self, other)
-
-    def exp(self):
-        return math.exp(self)
-
-    def log(self):
-        return math.log(self)
-
-    def sqrt(self):
-        return math.sqrt(self)
-
-    def abs(self):
-        return math.abs(self)
-
-    def clamp(self, min=None, max=None):
-        return math.clamp(self, min, max)
-
-    clip = clamp
-
-    def relu(self):
-        return math.relu(self)
-
-    def sigmoid(self):
-        return math.sigmoid(self)
-
-    def tanh(self):
-        return math.tanh(self)
-
-    def softmax(self, dim):
-        return softmax.softmax(self, dim)
-
-    def log_softmax(self, dim):
-        return softmax.log_softmax(self, dim)
-
-    def sum(self, dim=None, keepdim=False):
-        return reduce.sum(self, dim, keepdim)
-
-    def mean(self, dim=None, keepdim=False):
-        return reduce.mean(self, dim, keepdim)
-
-    def max(self, dim=None, keepdim=False):
-        return reduce.max(self, dim, keepdim)
-
-    def min(self, dim=None, keepdim=False):
-        return reduce.min(self, dim, keepdim)
-
-    def argmax(self, dim=None, keepdim=False):
-        return reduce.argmax(self, dim, keepdim)
-
-    def argmin(self, dim=None, keepdim=False):
-        return reduce.argmin(self, dim, keepdim)
-
-    def reshape(self, *shape):
-        return shape_ops.reshape(self, *shape)
-
-    view = reshape
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        return shape_ops.flatten(self, start_dim, end_dim)
-
-    def squeeze(self, dim=None):
-        return shape_ops.squeeze(self, dim)
-
-    def unsqueeze(self, dim):
-        return shape_ops.unsqueeze(self, dim)
-
-    def permute(self, *dims):
-        return shape_ops.permute(self, *dims)
-
-    def transpose(self, dim0, dim1):
-        return shape_ops.transpose(self, dim0, dim1)
-
-    def t(self):
-        return shape_ops.transpose(self, 0, 1) if self.ndim == 2 else self
-
-    def expand(self, *sizes):
-        return shape_ops.expand(self, *sizes)
-
-    def expand_as(self, other):
-        return shape_ops.expand(self, other.shape)
-
-    def view_as(self, other):
-        return shape_ops.reshape(self, other.shape)
 
     # ---------------------------------------------------------------- repr (_tensor_str.py)
     def __repr__(self):
@@ -350,7 +248,7 @@ class Tensor(TensorConversion, InPlace):
 
     def __rsub__(self, other):
         a, b = self._operand(other, "sub")
-        return arith.Sub.apply(b, a)
+        return arith.Rsub.apply(b, a)
 
     def __mul__(self, other):
         a, b = self._operand(other, "mul")
@@ -368,48 +266,72 @@ class Tensor(TensorConversion, InPlace):
         a, b = arith.true_div_operands(*self._operand(other, "div"))
         return arith.Div.apply(b, a)
 
+    def __floordiv__(self, other):
+        return arith.div_rounded(self, other, "floor")
+
+    def __rfloordiv__(self, other):
+        return arith.div_rounded(other, self, "floor")
+
     def __pow__(self, other):
         a, b = self._operand(other, "pow")
-        return arith.Pow.apply(a, b)
+        return (arith.PowTensor if isinstance(b, Tensor) else arith.Pow).apply(a, b)
 
     def __rpow__(self, other):
         a, b = self._operand(other, "pow")
-        return arith.Pow.apply(b, a)
+        return (arith.PowTensor if isinstance(b, Tensor) else arith.RPow).apply(b, a)
 
     def __neg__(self):
         return arith.Neg.apply(self)
 
+    def __abs__(self):
+        return piecewise.abs(self)
+
     def __matmul__(self, other):
         return linalg.matmul(self, other)
 
-    # comparisons: elementwise, bool results, never differentiable
+    def __rmatmul__(self, other):
+        return linalg.matmul(self._operand(other, "matmul")[1], self)
+
+    # comparisons: elementwise, bool results, never differentiable (== with a non-number is identity)
     def __eq__(self, other):
-        return _compare(self, other, "equal")
+        return compare.eq(self, other) if _comparable(other) else NotImplemented
 
     def __ne__(self, other):
-        return _compare(self, other, "not_equal")
+        return compare.ne(self, other) if _comparable(other) else NotImplemented
 
     def __lt__(self, other):
-        return _compare(self, other, "less")
+        return compare.lt(self, other)
 
     def __le__(self, other):
-        return _compare(self, other, "less_equal")
+        return compare.le(self, other)
 
     def __gt__(self, other):
-        return _compare(self, other, "greater")
+        return compare.gt(self, other)
 
     def __ge__(self, other):
-        return _compare(self, other, "greater_equal")
+        return compare.ge(self, other)
+
+    # bitwise / logical, for bool masks and integers
+    def __and__(self, other):
+        return compare.bitwise_and(self, other)
+
+    def __or__(self, other):
+        return compare.bitwise_or(self, other)
+
+    def __xor__(self, other):
+        return compare.bitwise_xor(self, other)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        return compare.bitwise_not(self)
 
     # ---------------------------------------------------------------- indexing
     def __getitem__(self, index):
-        return shape_ops.getitem(self, index)
+        return index_ops.getitem(self, index)
 
     def __setitem__(self, index, value):
-        self._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
-        self._mark_written()
-        with guard(self.device):  # host data or a tensor of any device, copied here (CuPy refuses host data)
-            self._data[shape_ops.to_index(index, self.device)] = array_on(self.device, value, self.dtype)
+        index_ops.setitem(self, index, value)
 
 
 class RemovableHandle:
@@ -423,19 +345,16 @@ class RemovableHandle:
             self.hooks.remove(self.hook)
 
 
-def _compare(a, b, name):
-    if isinstance(b, Tensor):
-        if b.device is not a.device:
-            raise device_mismatch(name, a.device, b.device)
-        b = b._data
-    elif isinstance(b, np.ndarray):
-        b = a.device.backend.to_device(b)
-    with guard(a.device):
-        return Tensor._make(getattr(a.device.xp, name)(a._data, b), a.device, False, None)
+def _comparable(other):
+    return isinstance(other, (Tensor, numbers.Number)) or hasattr(other, "__array__")
 
 
-# The ops build on Tensor, so they are imported after it; methods above look them up at call time.
-from . import _tensor_str  # noqa: E402
-from .autograd.function import device_mismatch  # noqa: E402  (function.py imports Tensor)
-from .ops import arith, convert, linalg, math, reduce, softmax  # noqa: E402
-from .ops import shape as shape_ops  # noqa: E402
+# The ops build on Tensor, so they are imported after it. The operators above use them by name; the
+# op methods (tensor_ops.py) reach them as ops.<module>, which these imports also make exist.
+from . import _tensor_str  # noqa: E402,I001
+from .ops import (  # noqa: E402,F401,I001
+    arith, compare, convert, einsum, gather, join, linalg, mask, math, norm, piecewise, reduce, reorder, softmax,
+    sort,
+)
+from .ops import index as index_ops  # noqa: E402
+from .ops import shape as shape_ops  # noqa: E402,F401

@@ -29,7 +29,7 @@ def _tensor_label(t, name=None):
 
 
 def _op_label(fn):
-    return repr(fn).strip("<>")
+    return fn.name()
 
 
 def draw_graph(tensor, params=None, path=None, format="svg"):

@@ -72,7 +72,7 @@ def test_inplace_write_to_a_saved_input_is_caught_at_backward():
     x = mg.tensor([3.0, 4.0])
     y = (x * w).sum()  # Mul saves x for dw = g * x
     x += 1
-    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: input 0 of <MulBackward> "
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: input 0 of MulBackward0 "
                                            r"\(minigrad.float32"):
         y.backward()
     z = (x + w).sum()  # Add reads no input in backward: writing x is harmless
@@ -97,7 +97,7 @@ def test_write_to_an_output_that_backward_reads_is_caught():
     y = x.exp()  # dy/dx = y: Exp's backward reads its own output
     with mg.no_grad():
         y += 1
-    with pytest.raises(RuntimeError, match="the output of <ExpBackward> was written"):
+    with pytest.raises(RuntimeError, match="the output of ExpBackward0 was written"):
         y.sum().backward()
     z = x * 2  # Mul's backward does not read its output
     with mg.no_grad():
@@ -121,7 +121,7 @@ def test_optimizer_step_between_forward_and_backward_is_caught():
     loss = model(mg.randn(4, 3)).sum()
     loss.backward(retain_graph=True)
     opt.step()  # the last layer's W was saved for dx = g W: the retained graph is stale now
-    with pytest.raises(RuntimeError, match=r"input 1 of <LinearBackward>.*was written after the forward pass"):
+    with pytest.raises(RuntimeError, match=r"input 1 of AddmmBackward0.*was written after the forward pass"):
         loss.backward()
 
 

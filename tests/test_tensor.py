@@ -27,6 +27,14 @@ def test_to_returns_self_when_nothing_changes_and_takes_pytorchs_forms(device):
     assert y.grad.dtype is mg.float32 and y.grad.tolist() == [2.0, 2.0]
 
 
+def test_repr_is_close_to_pytorch():
+    assert repr(mg.tensor([1.0, 2.0])) == "tensor([1., 2.])"
+    assert repr(mg.tensor([1, 2])) == "tensor([1, 2])"
+    assert repr(mg.tensor([1.0], dtype=mg.float64)) == "tensor([1.], dtype=minigrad.float64)"
+    assert repr(mg.tensor([1.0], requires_grad=True)) == "tensor([1.], requires_grad=True)"
+    assert "grad_fn=<MulBackward0>" in repr(mg.tensor([1.0], requires_grad=True) * 2)
+
+
 def test_comparisons_argmax_and_no_grad_results():
     x = mg.tensor([[1.0, 5.0, 3.0], [7.0, 0.0, 2.0]], requires_grad=True)
     assert (x > 2).tolist() == [[False, True, True], [True, False, False]]
@@ -79,7 +87,7 @@ def test_reshape_and_dim_errors():
         mg.randn(2, 3).reshape(4, 2)
     with pytest.raises(IndexError, match="Dimension out of range"):
         mg.randn(2, 3).sum(2)
-    with pytest.raises(RuntimeError, match="same shape except in dimension 0"):
+    with pytest.raises(RuntimeError, match="Sizes of tensors must match except in dimension 0"):
         mg.cat([mg.randn(2, 3), mg.randn(2, 4)])
 
 

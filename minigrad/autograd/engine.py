@@ -87,7 +87,7 @@ def _check_unmodified(fn):
     """PyTorch's rule: values this backward reads must not have been written in place since forward."""
     needs = fn.needs_input_grad
     if any(needs[j] for j in fn.saves_output) and fn.output_written[0] > fn.epoch:
-        raise RuntimeError(_MODIFIED + f"the output of {fn!r} was written after the forward pass; write "
+        raise RuntimeError(_MODIFIED + f"the output of {fn.name()} was written after the forward pass; write "
                            "into a copy instead (y = y.clone()), or update it after backward()")
     saved = fn.saved_inputs
     for i, t in enumerate(fn.inputs):
@@ -95,7 +95,7 @@ def _check_unmodified(fn):
             continue  # not read by this backward
         written = getattr(t, "_written", None)  # constants have none
         if written is not None and written[0] > fn.epoch:
-            raise RuntimeError(_MODIFIED + f"input {i} of {fn!r} ({t.dtype}, shape {tuple(t.shape)}) was written "
+            raise RuntimeError(_MODIFIED + f"input {i} of {fn.name()} ({t.dtype}, shape {tuple(t.shape)}) was written "
                                "after the forward pass used it; write into a copy instead (x = x.clone()), "
                                "or update it after backward()")
 

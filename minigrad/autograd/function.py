@@ -19,6 +19,11 @@ Each op says what it reads, so that only what this backward really needs is chec
     saves_output = (j, ...)        the output is read for the gradients of inputs j, ...
 
 e.g. Mul has {0: (1,), 1: (0,)}: in `x * w` with only w requiring grad, w itself is never read.
+
+`grad_fn` prints as PyTorch's does (`<MulBackward0 object at 0x...>`): the node's name is the class's
+own `node` attribute where PyTorch's name differs from f"{ClassName}Backward0" (Reshape is
+"ViewBackward0", sum over dims "SumBackward1"), and `next_functions` lists the nodes that backward
+feeds, as torchviz-style code reads them.
 """
 
 from .grad_mode import state
@@ -92,8 +97,40 @@ class Function:
         self.__dict__.clear()
         self.released = True
 
+    def name(self):
+        """PyTorch's name for this node, e.g. "MulBackward0". A class's `node` is not inherited: a
+        subclass is another node (Clone(Cast) is "CloneBackward0", not "ToCopyBackward0")."""
+        return type(self).__dict__.get("node") or f"{type(self).__name__}Backward0"
+
     def __repr__(self):
-        return f"<{type(self).__name__}Backward>"
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def next_functions(self):
+        """((node, 0), ...) per input, as in PyTorch: the Function that made it, an AccumulateGrad for a
+        leaf that requires grad, None for the rest (empty once backward has released the graph)."""
+        return tuple((_next_node(t), 0) for t in self.inputs)
+
+
+class AccumulateGrad:
+    """What next_functions shows for a leaf that requires grad: backward adds into `variable.grad`."""
+
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+def _next_node(t):
+    if not isinstance(t, Tensor) or not t.requires_grad:
+        return None
+    return t.grad_fn if t.grad_fn is not None else AccumulateGrad(t)
 
 
 def device_mismatch(op, first, second):

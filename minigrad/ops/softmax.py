@@ -47,6 +47,7 @@ class LogSoftmax(Function):
 
 
 class CrossEntropy(Function):
+    node = "NllLossBackward0"  # PyTorch's cross_entropy is nll_loss(log_softmax(x))
     saved_inputs = {1: (0,)}  # the targets (the logits live on as the softmax)
 
     def forward(self, x, target, reduction="mean", ignore_index=-100):

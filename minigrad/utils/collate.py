@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import dtypes
 from ..factories import from_numpy, tensor
-from ..ops.shape import stack
+from ..ops.join import stack
 from ..tensor import Tensor
 
 _ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
