@@ -127,8 +127,8 @@ DIFFERENCES = [
     "- `minigrad.save` always writes safetensors (whatever the suffix, `.pth` included) and `minigrad.load`"
     " never unpickles; `load(..., weights_only=...)` is accepted and always behaves as weights-only.",
     "- dtypes print as PyTorch's (`minigrad.float32`) and each stands for one NumPy dtype: NumPy and CuPy accept"
-    " them, and `numpy.dtype('float32') == minigrad.float32`. Mixes whose result dtype NumPy and PyTorch would"
-    " disagree on raise a TypeError instead of being coerced. `dtype=` also takes NumPy dtypes.",
+    " them, and `numpy.dtype('float32') == minigrad.float32`; `dtype=` also takes NumPy dtypes. Mixed dtypes give"
+    " PyTorch's result dtype (int64 + float32 is float32), not NumPy's.",
     "- `Tensor.type()` returns `'minigrad.FloatTensor'` (`'minigrad.cuda.FloatTensor'`) where PyTorch returns"
     " `'torch.FloatTensor'`; `type('torch.DoubleTensor')` is accepted in either spelling. The legacy constructors"
     " (`torch.FloatTensor(...)`) do not exist.",

@@ -64,6 +64,28 @@ class TensorConversion(Convertible):
     def bool(self):
         return self.to(dtypes.bool)
 
+    # ---- new tensors with this one's dtype and device, unless told otherwise (Tensor.new_*)
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        return self._new("tensor", (data,), dtype, device, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new("zeros", size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new("ones", size, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new("empty", size, dtype, device, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new("full", (size, fill_value), dtype, device, requires_grad)
+
+    def _new(self, factory, args, dtype, device, requires_grad):
+        from . import factories  # factories build Tensors, which import this module
+
+        return getattr(factories, factory)(*args, dtype=dtype or self.dtype, device=device or self.device,
+                                           requires_grad=requires_grad)
+
     def is_floating_point(self):
         return self.dtype.is_floating_point
 

@@ -14,8 +14,8 @@ minigrad bfloat16 tensor could not be stored without faking it.
 
 NumPy and PyTorch agree on most mixes (float32 + float64 -> float64) but not all: PyTorch keeps
 int64 + float32 in float32 and lets a 0-d tensor or a Python number adopt the other operand's
-dtype, where NumPy widens. We follow NumPy only where PyTorch would give the same dtype and
-raise a clear TypeError otherwise, so nothing is ever silently coerced.
+dtype, where NumPy widens. Results always have PyTorch's dtype: where the two would differ, the
+operand of the other dtype is cast to PyTorch's result dtype before NumPy sees it (`binary_operands`).
 """
 
 import builtins
@@ -141,15 +141,14 @@ def torch_result_type(a_dtype, a_ndim, b_dtype, b_ndim):
     return zero_dtype if category(zero_dtype) > category(dim_dtype) else dim_dtype
 
 
-def check_binary(op, a, b):
-    """Raise unless NumPy's and PyTorch's result dtypes agree for two tensors of different dtype."""
+def binary_operands(a, b):
+    """(a, b) ready for `a op b` in the dtype PyTorch computes it in. Where NumPy would promote to
+    another dtype (int64 + float32 tensors, a 0-d float64 with a float32 tensor: PyTorch keeps float32),
+    the operand of the other dtype is cast first — differentiably — so NumPy then computes in PyTorch's."""
     theirs = torch_result_type(a.dtype, a.ndim, b.dtype, b.ndim)
-    ours = OF_NUMPY[np.promote_types(a.dtype.dtype, b.dtype.dtype)]  # NumPy 2: by dtype alone, 0-d too
-    if theirs is not ours:
-        raise TypeError(
-            f"{op}: mixing {a.dtype} (shape {tuple(a.shape)}) with {b.dtype} (shape {tuple(b.shape)}) would "
-            f"give {ours} here but {theirs} in PyTorch; convert one side explicitly, e.g. `.to({theirs})`"
-        )
+    if theirs is OF_NUMPY[np.promote_types(a._data.dtype, b._data.dtype)]:  # NumPy 2: by dtype alone, 0-d too
+        return a, b
+    return (a if a.dtype is theirs else a.to(theirs)), (b if b.dtype is theirs else b.to(theirs))
 
 
 def scalar_operand_dtype(dtype, value):

@@ -225,7 +225,7 @@ class Tensor(TensorConversion, InPlace, TensorOps):
         """(self, other) as tensors-or-numbers with the dtypes PyTorch would compute in."""
         if isinstance(other, Tensor):
             if other._data.dtype != self._data.dtype:  # (the arrays': no minigrad dtype lookups per op)
-                dtypes.check_binary(op, self, other)
+                return dtypes.binary_operands(self, other)
             return self, other
         if isinstance(other, numbers.Number):
             want = dtypes.scalar_operand_dtype(self.dtype, other)
@@ -240,7 +240,7 @@ class Tensor(TensorConversion, InPlace, TensorOps):
 
     def __radd__(self, other):
         a, b = self._operand(other, "add")
-        return arith.Add.apply(b, a)
+        return arith.Add.apply(a, b)  # 2 + x is recorded as x + 2, as PyTorch does
 
     def __sub__(self, other):
         a, b = self._operand(other, "sub")
@@ -256,7 +256,7 @@ class Tensor(TensorConversion, InPlace, TensorOps):
 
     def __rmul__(self, other):
         a, b = self._operand(other, "mul")
-        return arith.Mul.apply(b, a)
+        return arith.Mul.apply(a, b)  # 2 * x is recorded as x * 2, as PyTorch does
 
     def __truediv__(self, other):
         a, b = arith.true_div_operands(*self._operand(other, "div"))

@@ -375,3 +375,15 @@ def test_save_and_load_as_pytorch_tutorials_write_them(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert mg.load(tmp_path / "t.pt").tolist() == [1.0, 2.0]
+
+
+def test_new_factories_take_this_tensors_dtype_and_device(device):
+    x = mg.zeros(2, dtype=mg.float64, device=device)
+    made = [x.new_tensor([1, 2]), x.new_zeros(2, 3), x.new_ones((2,)), x.new_empty(1), x.new_full((2,), 3)]
+    assert all(t.dtype is mg.float64 and t.device == x.device for t in made)
+    assert host(made[4]).tolist() == [3.0, 3.0] and made[1].shape == (2, 3)
+    assert x.new_ones(2, dtype=mg.int64).dtype is mg.int64 and x.new_zeros(2, requires_grad=True).requires_grad
+
+
+def test_randint_takes_size_as_a_keyword():
+    assert mg.randint(10, size=(3,)).shape == (3,) and mg.randint(2, 5, size=(4,)).min() >= 2

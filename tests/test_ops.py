@@ -169,3 +169,16 @@ def test_next_functions_walk_the_graph_like_torchviz():
     assert repr(leaf).startswith("<AccumulateGrad object at 0x") and leaf.next_functions == ()
     y.backward()
     assert y.grad_fn.next_functions == () and y.grad_fn.name() == "SumBackward0"  # edges dropped, name kept
+
+
+@pytest.mark.parametrize("expr, name, n_edges", [
+    (lambda b: 2 * b, "MulBackward0", 2), (lambda b: b * 2, "MulBackward0", 2), (lambda b: 2 + b, "AddBackward0", 2),
+    (lambda b: b - 2, "SubBackward0", 2), (lambda b: 2 - b, "RsubBackward1", 1), (lambda b: b ** 2, "PowBackward0", 1),
+    (lambda b: 2 ** b, "PowBackward2", 1)])
+def test_numbers_in_next_functions_as_pytorch_records_them(expr, name, n_edges):
+    # PyTorch 2.13: `2 * b` is recorded as b * 2 with the number as a wrapped tensor, ((SinBackward0, 0),
+    # (None, 0)); ops with a Scalar overload (b ** 2, 2 - b) list the tensor alone
+    b = mg.randn(3, requires_grad=True).sin()
+    fn = expr(b).grad_fn
+    assert fn.name() == name and len(fn.next_functions) == n_edges
+    assert fn.next_functions[0][0] is b.grad_fn and all(node is None for node, _ in fn.next_functions[1:])

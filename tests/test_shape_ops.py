@@ -124,6 +124,13 @@ def test_views_share_storage_and_copies_do_not(device):
     assert host(x).min() > 0
 
 
+def test_a_python_range_indexes_like_a_list(device):
+    x = mg.arange(6.0, device=device).reshape(2, 3)
+    assert host(x[range(2), [0, 1]]).tolist() == [0.0, 4.0]  # nn_tutorial's input[range(n), target]
+    x[range(2), [0, 1]] = 5.0
+    assert host(x).tolist() == [[5.0, 1.0, 2.0], [3.0, 5.0, 5.0]]
+
+
 def test_indexing_errors_are_pytorchs(device):
     x = mg.arange(12.0, device=device).reshape(3, 4)
     cases = [(lambda: x[::-1], ValueError, "step must be greater than zero"),

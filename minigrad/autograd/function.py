@@ -41,6 +41,7 @@ class Function:
     saved_inputs = None
     saves_output = ()
     released = False
+    wraps_numbers = False  # see next_functions
     guard = None  # the inputs' device guard, set by apply on CUDA (the engine runs backward under it)
 
     @classmethod
@@ -108,8 +109,10 @@ class Function:
     @property
     def next_functions(self):
         """((node, 0), ...) per input, as in PyTorch: the Function that made it, an AccumulateGrad for a
-        leaf that requires grad, None for the rest (empty once backward has released the graph)."""
-        return tuple((_next_node(t), 0) for t in self.inputs)
+        leaf that requires grad, None for the rest (empty once backward has released the graph). Python
+        numbers are listed (as None) only by the arithmetic ops, which PyTorch records with a wrapped
+        tensor (`b * 2`); its other ops record the tensors alone (`b ** 2`, `2 - b`)."""
+        return tuple((_next_node(t), 0) for t in self.inputs if self.wraps_numbers or isinstance(t, Tensor))
 
 
 class AccumulateGrad:

@@ -47,6 +47,8 @@ def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None
     dtype= says otherwise (a floating dtype holds the integers as floats)."""
     if isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None and size is not None:  # randint(high, size=...)
+        low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint() needs high and size: randint(high, size) or randint(low, high, size), "
                         "e.g. randint(10, (3,))")

@@ -63,6 +63,7 @@ def promote(tensors):
 
 
 class Add(Function):
+    wraps_numbers = True  # PyTorch wraps a Python number into a tensor: next_functions lists it
     saved_inputs = {}
 
     def forward(self, a, b):
@@ -75,6 +76,7 @@ class Add(Function):
 
 
 class Sub(Function):
+    wraps_numbers = True  # PyTorch wraps a Python number into a tensor: next_functions lists it
     saved_inputs = {}
 
     def forward(self, a, b):
@@ -87,12 +89,14 @@ class Sub(Function):
 
 
 class Rsub(Sub):
-    """number - tensor: PyTorch records it as its own node."""
+    """number - tensor: PyTorch records it as its own node, of the tensor alone."""
 
     node = "RsubBackward1"
+    wraps_numbers = False
 
 
 class Mul(Function):
+    wraps_numbers = True  # PyTorch wraps a Python number into a tensor: next_functions lists it
     saved_inputs = {0: (1,), 1: (0,)}  # db = g a, da = g b
 
     def forward(self, a, b):
@@ -106,6 +110,7 @@ class Mul(Function):
 
 
 class Div(Function):
+    wraps_numbers = True  # PyTorch wraps a Python number into a tensor: next_functions lists it
     saved_inputs = {0: (1,), 1: (0, 1)}  # da = g / b, db = -g a / b^2
 
     def forward(self, a, b):

@@ -75,7 +75,7 @@ def _array(item, device):
                                f"({device}), got {item.device}")
         a = item._data if item.device is device else device.backend.to_device(item._data)
     else:
-        a = device.xp.asarray(item)
+        a = device.xp.asarray(list(item) if isinstance(item, range) else item)
         if a.size == 0 and a.dtype.kind == "f":
             a = a.astype(dtypes.int64)  # [] is an empty int index, as in PyTorch
     if a.dtype.kind not in "biu":
@@ -86,7 +86,7 @@ def _array(item, device):
 def _is_array(item):
     """Tensors, lists and arrays index by array, except 0-d integers (x[mg.tensor(1)] is x[1], as in
     PyTorch); a bool (x[True]) is a 0-d mask that adds a dim."""
-    if isinstance(item, (list, bool)):
+    if isinstance(item, (list, range, bool)):  # x[range(n), idx] is an everyday idiom
         return True
     if isinstance(item, Tensor):
         return item.ndim > 0 or item.dtype.kind not in "iu"  # a 0-d float tensor is refused by _array
