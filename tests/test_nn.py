@@ -137,6 +137,23 @@ def test_linear_errors_for_common_mistakes():
         layer(mg.tensor([[1, 2, 3]]))
 
 
+@pytest.mark.parametrize("n_in, n_out", [(3, 0), (0, 4), (0, 0)])
+def test_empty_linear_layers_work_forward_and_backward(n_in, n_out, device):
+    # PyTorch allows Linear(in, 0) and Linear(0, out): empty outputs, or outputs that are the bias
+    layer = nn.Linear(n_in, n_out, device=device)
+    x = mg.randn(5, n_in, device=device, requires_grad=True)
+    y = layer(x)
+    assert y.shape == (5, n_out)
+    np.testing.assert_array_equal(host(y), np.broadcast_to(host(layer.bias), (5, n_out)))  # x W^T = 0
+    y.sum().backward()
+    assert x.grad.shape == (5, n_in) and not host(x.grad).any()
+    assert layer.weight.grad.shape == (n_out, n_in) and host(layer.bias.grad).tolist() == [5.0] * n_out
+    seq = nn.Sequential(nn.Linear(n_in, n_out), nn.ReLU()).to(device)  # the fused Linear + ReLU too
+    seq(mg.randn(2, 7, n_in, device=device)).sum().backward()
+    assert seq[0].bias.grad.shape == (n_out,)
+    assert nn.Linear(3, 2)(mg.randn(0, 3)).shape == (0, 2)  # and a batch of no rows
+
+
 def test_sequential_fuses_linear_relu_and_matches_unfused(device):
     mg.manual_seed(0)
     seq = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).to(device)

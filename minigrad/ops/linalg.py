@@ -8,6 +8,8 @@ bias add and its gradient are the backend's kernels (kernels/ on GPU).
 `linear` works on any leading dims by viewing x as (rows, in_features): one GEMM, one bias pass.
 """
 
+import math
+
 from .. import amp, dtypes
 from ..autograd.function import Function
 from .arith import sum_to
@@ -40,8 +42,10 @@ class Linear(Function):
 
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
-        y = x.reshape(-1, x.shape[-1]) @ w.T  # (rows, out); BLAS reads W^T in place, no copy
-        if b is not None:
+        # (rows, in): rows spelled out, since reshape(-1, 0) is ambiguous when in_features is 0
+        self.rows = math.prod(x.shape[:-1])
+        y = x.reshape(self.rows, x.shape[-1]) @ w.T  # (rows, out); BLAS reads W^T in place, no copy
+        if b is not None and y.size:  # an empty output (out_features 0, or no rows) has nothing to add to
             self.add_bias(y, b)
         return y.reshape(*x.shape[:-1], w.shape[0])
 
@@ -53,12 +57,16 @@ class Linear(Function):
         return g, self.device.backend.bias_grad(g) if self.needs_input_grad[2] else None
 
     def backward(self, g):
-        g, db = self.bias_grad(g.reshape(-1, g.shape[-1]))
+        g = g.reshape(self.rows, g.shape[-1])
+        if g.size:
+            g, db = self.bias_grad(g)
+        else:  # nothing flowed through an empty output: the bias gets zeros, without a kernel launch
+            db = self.xp.zeros(g.shape[1], dtype=g.dtype) if self.needs_input_grad[2] else None
         dx = dw = None
         if self.needs_input_grad[0]:
             dx = (g @ self.w).reshape(self.x.shape)
         if self.needs_input_grad[1]:
-            dw = g.T @ self.x.reshape(-1, self.x.shape[-1])
+            dw = g.T @ self.x.reshape(self.rows, self.x.shape[-1])
         return dx, dw, db
 
 
