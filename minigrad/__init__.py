@@ -40,6 +40,7 @@ from .ops.math import abs, clamp, exp, log, relu, sigmoid, sqrt, tanh
 from .ops.reduce import argmax, argmin, max, mean, min, sum
 from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
 from .ops.softmax import log_softmax, softmax
+from .ops.special import erf  # nn's block
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor

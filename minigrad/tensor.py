@@ -246,6 +246,10 @@ class Tensor(Convertible, InPlace):
     def tanh(self):
         return math.tanh(self)
 
+    # nn's block: the special function exact GELU needs (ops/special.py)
+    def erf(self):
+        return special_ops.erf(self)
+
     def softmax(self, dim):
         return softmax.softmax(self, dim)
 
@@ -443,3 +447,4 @@ def _compare(a, b, name):
 # The ops build on Tensor, so they are imported after it; methods above look them up at call time.
 from .ops import arith, convert, linalg, math, reduce, softmax  # noqa: E402
 from .ops import shape as shape_ops  # noqa: E402
+from .ops import special as special_ops  # noqa: E402  (nn's block: erf)
