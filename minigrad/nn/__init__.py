@@ -1,6 +1,6 @@
 """`minigrad.nn`: modules with parameters, in PyTorch's shape (`from minigrad import nn`)."""
 
-from . import functional, init, parallel
+from . import functional, init, parallel, utils
 from .activation import (
     ELU,
     GELU,
@@ -37,4 +37,4 @@ __all__ = ["BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "D
            "Flatten", "GELU", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear",
            "LogSoftmax", "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ParameterDict",
            "ParameterList", "ReLU", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "Softmax", "Softplus", "Tanh",
-           "Unflatten", "functional", "init"]
+           "Unflatten", "functional", "init", "utils"]
