@@ -52,6 +52,15 @@ SURFACE = [
         linear relu leaky_relu elu gelu silu softplus sigmoid tanh softmax log_softmax dropout layer_norm
         batch_norm embedding one_hot pad normalize cross_entropy nll_loss mse_loss l1_loss smooth_l1_loss
         huber_loss binary_cross_entropy binary_cross_entropy_with_logits kl_div"""),
+    # nn's block: the Module API and nn.utils
+    ("nn.Module methods", "torch.nn.Module", minigrad.nn.Module, """
+        forward register_buffer register_parameter add_module register_module register_forward_hook
+        register_forward_pre_hook named_parameters parameters named_buffers buffers named_modules modules
+        named_children children state_dict load_state_dict train eval requires_grad_ zero_grad apply to cpu cuda
+        float double half extra_repr"""),
+    ("nn.utils", "torch.nn.utils", minigrad.nn.utils, """
+        clip_grad_norm_ clip_grad_value_ get_total_norm clip_grads_with_norm_ parameters_to_vector
+        vector_to_parameters"""),
     ("Optimizers", "torch.optim", minigrad.optim, "Optimizer SGD Adam AdamW RMSprop Adagrad lr_scheduler"),
     ("Data", "torch.utils.data", minigrad.utils.data, """
         Dataset TensorDataset DataLoader Subset ConcatDataset random_split default_collate Sampler
@@ -105,6 +114,13 @@ DIFFERENCES = [
     "- Writes through `Tensor.data` are not checked by the in-place version rule, exactly as in PyTorch.",
     "- On the simulated CUDA device (`MINIGRAD_CUDA_SIM=1`) storage is NumPy; numbers match a real GPU's to"
     " rounding, speed does not.",
+    # nn's block
+    "- Elementwise losses (`mse_loss`, `l1_loss`, `smooth_l1_loss`, `huber_loss`, `kl_div`) refuse an input and"
+    " target of different shapes, where PyTorch broadcasts them with a warning.",
+    "- `inplace=True` (ReLU, LeakyReLU, ELU, SiLU, Dropout and their functions) is accepted, but the result is a"
+    " new tensor: minigrad records out-of-place ops only.",
+    "- `nn.Embedding(sparse=True)` raises NotImplementedError (gradients are dense); `F.pad` supports"
+    " mode='constant' only.",
 ]
 
 
