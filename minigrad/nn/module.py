@@ -157,8 +157,10 @@ class Module(StateDict, Convertible):
             output = self.forward(*args, **kwargs)
         except Exception:
             for hook, with_kwargs, always_call in list(self._forward_hooks):
-                if always_call:
-                    hook(self, args, kwargs, None) if with_kwargs else hook(self, args, None)
+                if always_call and with_kwargs:
+                    hook(self, args, kwargs, None)
+                elif always_call:
+                    hook(self, args, None)
             raise
         for hook, with_kwargs, _ in list(self._forward_hooks):
             result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)

@@ -21,7 +21,7 @@ class StateDict:
     """Mixed into Module, which supplies named_modules() and the _parameters/_buffers tables."""
 
     def _state_items(self):
-        """(key, module, table, name) for every parameter and persistent buffer that is set."""
+        """(key, its module, the module's table, tensor) for every parameter and persistent buffer set."""
         for prefix, m in self.named_modules():
             for table in (m._parameters, m._buffers):
                 for name, t in table.items():
