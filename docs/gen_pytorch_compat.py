@@ -54,6 +54,15 @@ SURFACE = [
         linear relu leaky_relu elu gelu silu softplus sigmoid tanh softmax log_softmax dropout layer_norm
         batch_norm embedding one_hot pad normalize cross_entropy nll_loss mse_loss l1_loss smooth_l1_loss
         huber_loss binary_cross_entropy binary_cross_entropy_with_logits kl_div"""),
+    # nn's block: the Module API and nn.utils
+    ("nn.Module methods", "torch.nn.Module", minigrad.nn.Module, """
+        forward register_buffer register_parameter add_module register_module register_forward_hook
+        register_forward_pre_hook named_parameters parameters named_buffers buffers named_modules modules
+        named_children children state_dict load_state_dict train eval requires_grad_ zero_grad apply to cpu cuda
+        float double half extra_repr"""),
+    ("nn.utils", "torch.nn.utils", minigrad.nn.utils, """
+        clip_grad_norm_ clip_grad_value_ get_total_norm clip_grads_with_norm_ parameters_to_vector
+        vector_to_parameters"""),
     ("Optimizers", "torch.optim", minigrad.optim, "Optimizer SGD Adam AdamW RMSprop Adagrad lr_scheduler"),
     ("Data", "torch.utils.data", minigrad.utils.data, """
         Dataset TensorDataset DataLoader Subset ConcatDataset random_split default_collate Sampler
@@ -152,12 +161,21 @@ DIFFERENCES = [
     " multiplies integers): convert with `.float()`.",
     "- `grad_fn` names are PyTorch's (`MulBackward0`, `SumBackward1`, `AddmmBackward0`, ...) except where PyTorch"
     " records a chain of nodes for one call: `einsum` is one `EinsumBackward0` node; split/chunk/unbind give one"
-    " node per piece (PyTorch: one multi-output node), so backward through k pieces adds k full-size gradients.",
+    " node per piece (PyTorch: one multi-output node), so backward through k pieces adds k full-size gradients;"
+    " losses built from an elementwise op and a reduction (mse, l1, smooth_l1, huber) end in MeanBackward0 or"
+    " SumBackward0 where PyTorch names the loss node.",
     "- `view` never refuses: where PyTorch's would need `.reshape` (non-contiguous input) it copies. `sort`,"
     " `argsort` and `topk` are always stable (`stable=False` is accepted).",
     "- `x[[[0, 1], [1, 2]]]` (a list holding sequences) raises, where PyTorch 2.13 still reads it as"
     " `x[[0, 1], [1, 2]]` with a deprecation warning; `scatter(..., reduce=)` and einsum's sublist form are"
     " not supported; matrix norms `'nuc'`, 2 and -2 (an SVD) raise NotImplementedError.",
+    # nn's block
+    "- Elementwise losses (`mse_loss`, `l1_loss`, `smooth_l1_loss`, `huber_loss`, `kl_div`) refuse an input and"
+    " target of different shapes, where PyTorch broadcasts them with a warning.",
+    "- `inplace=True` (ReLU, LeakyReLU, ELU, SiLU, Dropout and their functions) is accepted, but the result is a"
+    " new tensor: minigrad records out-of-place ops only.",
+    "- `nn.Embedding(sparse=True)` raises NotImplementedError (gradients are dense); `F.pad` supports"
+    " mode='constant' only.",
 ]
 
 

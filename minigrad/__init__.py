@@ -39,6 +39,7 @@ from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, s
 from .ops.softmax import log_softmax, softmax
 from .ops.sort import amax, amin, argmax, argmin, argsort, max, min, sort, topk
 # ---- end of the ops block
+from .ops.special import erf  # nn's block
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor

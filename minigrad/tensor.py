@@ -357,4 +357,5 @@ from .ops import (  # noqa: E402,F401,I001
     sort,
 )
 from .ops import index as index_ops  # noqa: E402
+from .ops import special  # noqa: E402,F401  (erf, for tensor_ops)
 from .ops import shape as shape_ops  # noqa: E402,F401

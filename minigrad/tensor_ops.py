@@ -81,6 +81,9 @@ class TensorOps:
     def sigmoid(self):
         return ops.math.sigmoid(self)
 
+    def erf(self):
+        return ops.special.erf(self)
+
     def relu(self):
         return ops.math.relu(self)
 
