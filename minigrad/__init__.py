@@ -44,4 +44,7 @@ from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
+# autograd's grad modes at the top level, as torch has them
+from .autograd import inference_mode, is_inference_mode_enabled, set_grad_enabled  # noqa: E402,I001
+
 __version__ = "0.1.0"

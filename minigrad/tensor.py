@@ -12,19 +12,20 @@ its operands to a Function in ops/, where forward and backward live side by side
 """
 
 import numbers
+import warnings
+import weakref
 
 import numpy as np
 
 from . import dtypes
-from .autograd import engine
 from .backend import Device
 from .backend import device as _device
 from .conversions import Convertible
-from .inplace import InPlace
+from .inplace import INFERENCE, InPlace
 
 
 class Tensor(Convertible, InPlace):
-    __slots__ = ("_data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
+    __slots__ = ("_data", "device", "requires_grad", "_grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, device=None):
@@ -35,14 +36,14 @@ class Tensor(Convertible, InPlace):
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
         self._data, self.device = data, _device(device or "cpu")
-        self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
+        self._grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
         self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data, device, requires_grad, grad_fn):
         # The hot path of every op: no argument checks, no device resolution.
         t = object.__new__(Tensor)
-        t._data, t.device, t.requires_grad, t.grad, t.grad_fn = data, device, requires_grad, None, grad_fn
+        t._data, t.device, t.requires_grad, t._grad, t.grad_fn = data, device, requires_grad, None, grad_fn
         t._written = None  # no in-place write to this storage yet (inplace.py)
         return t
 
@@ -105,28 +106,60 @@ class Tensor(Convertible, InPlace):
         return self.shape[0]
 
     # ---------------------------------------------------------------- autograd
-    def backward(self, gradient=None, retain_graph=False):
-        """d(self)/d(leaf) * gradient, accumulated into `.grad` of each leaf that requires grad."""
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """d(self)/d(leaf) * gradient, accumulated into `.grad` of each leaf that requires grad (or of
+        `inputs` only); see minigrad.autograd.backward."""
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward (leaves, and tensors that called retain_grad())."""
+        if self._grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
+            if value.dtype != self.dtype or value.device != self.device:
+                raise RuntimeError(f"attempting to assign a gradient of dtype {value.dtype} on {value.device} to a "
+                                   f"tensor of dtype {self.dtype} on {self.device}; convert it first with "
+                                   f".to({self.dtype}) / .to('{self.device}')")
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        """True if this non-leaf tensor keeps its .grad (retain_grad() was called)."""
+        hooks = self.grad_fn.hooks if self.grad_fn is not None else None
+        return bool(hooks) and isinstance(hooks[-1], _RetainGrad)
+
+    def retain_grad(self):
+        """Let backward fill `.grad` of this non-leaf tensor too (leaves have it anyway)."""
         if not self.requires_grad:
-            raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn: "
-                "create the inputs with requires_grad=True (and not under mg.no_grad())"
-            )
-        if gradient is None:
-            if self._data.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs, but this tensor has "
-                    f"shape {self.shape}: call .sum() first or pass backward(gradient=...) of that shape"
-                )
-            g = self.device.xp.ones(self.shape, dtype=self.dtype)
-        else:
-            g = gradient._data if isinstance(gradient, Tensor) else self.device.xp.asarray(gradient)
-            if g.shape != self.shape:
-                raise RuntimeError(
-                    f"backward: gradient has shape {g.shape} but the tensor has shape {self.shape}"
-                )
-            g = g.astype(self.dtype, copy=False)
-        engine.backward(self, g, retain_graph)
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self.retains_grad:
+            _node_hooks(self.grad_fn).append(_RetainGrad(self))
+
+    def register_hook(self, hook):
+        """Call hook(grad) each time a gradient for this tensor is computed; a returned tensor replaces
+        the gradient. Returns a handle whose remove() unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            return RemovableHandle(engine.add_leaf_hook(self, hook), hook)
+        hooks = _node_hooks(self.grad_fn)
+        hooks.insert(len(hooks) - 1 if self.retains_grad else len(hooks), hook)  # retain_grad sees the result
+        return RemovableHandle(hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
@@ -141,13 +174,35 @@ class Tensor(Convertible, InPlace):
         t._written = self._write_record()  # same storage, same record
         return t
 
+    def detach_(self):
+        """Cut this tensor from the graph in place: it becomes a leaf that requires no grad."""
+        fn = self.grad_fn
+        if fn is not None and self._written is not None and any(
+                getattr(t, "_written", None) is self._written for t in fn.inputs):
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn, self.requires_grad = None, False
+        return self
+
     def requires_grad_(self, requires_grad=True):
+        """Set requires_grad of a leaf in place (a computed tensor's flag follows its graph)."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
         if requires_grad and self.dtype.kind != "f":
             raise RuntimeError(
                 f"only floating-point tensors can require gradients, got {self.dtype}; use .float()"
             )
+        if requires_grad and self.is_inference() and not is_inference_mode_enabled():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                               "allowed; make a normal tensor with .clone() first")
         self.requires_grad = requires_grad
         return self
+
+    def is_inference(self):
+        """True for tensors computed under inference_mode() (and their views)."""
+        return self._written is INFERENCE
 
     # ---------------------------------------------------------------- conversion
     def numpy(self):
@@ -425,14 +480,40 @@ class Tensor(Convertible, InPlace):
 
 
 class RemovableHandle:
-    """What register_*_hook returns: remove() takes the hook out again."""
+    """What register_*_hook returns: remove() takes the hook out again (also on leaving a `with` block)."""
 
     def __init__(self, hooks, hook):
         self.hooks, self.hook = hooks, hook
 
     def remove(self):
-        if self.hook in self.hooks:
-            self.hooks.remove(self.hook)
+        for i, h in enumerate(self.hooks):
+            if h is self.hook:  # by identity: two hooks may compare equal
+                del self.hooks[i]
+                return
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class _RetainGrad:
+    """The hook retain_grad() adds, always last: it keeps (and accumulates) the gradient in .grad."""
+
+    def __init__(self, tensor):
+        self.tensor = weakref.ref(tensor)  # the node must not keep its output alive (no cycle)
+
+    def __call__(self, grad):
+        t = self.tensor()
+        if t is not None:
+            t._grad = grad.clone() if t._grad is None else t._grad + grad
+
+
+def _node_hooks(fn):
+    if fn.hooks is None:
+        fn.hooks = []
+    return fn.hooks
 
 
 def _compare(a, b, name):
@@ -440,6 +521,10 @@ def _compare(a, b, name):
     return Tensor._make(getattr(a.device.xp, name)(a._data, b), a.device, False, None)
 
 
-# The ops build on Tensor, so they are imported after it; methods above look them up at call time.
+# The ops and autograd build on Tensor, so they are imported after it; methods above look them up
+# at call time.
+from . import autograd  # noqa: E402
+from .autograd import engine  # noqa: E402
+from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .ops import arith, convert, linalg, math, reduce, softmax  # noqa: E402
 from .ops import shape as shape_ops  # noqa: E402
