@@ -101,7 +101,8 @@ def test_hessian_vector_product_of_a_small_mlp_matches_finite_differences_of_gra
 
 def test_backward_with_create_graph_leaves_a_differentiable_grad():
     x = mg.tensor([2.0], dtype=mg.float64, requires_grad=True)
-    (x**3).backward(create_graph=True)
+    with pytest.warns(UserWarning, match="create a reference cycle between the parameter and its gradient"):
+        (x**3).backward(create_graph=True)  # PyTorch's warning: x.grad's graph holds x
     first = x.grad
     assert first.requires_grad and first.item() == 12.0  # 3 x^2
     x.grad = None
@@ -135,3 +136,58 @@ def test_ops_whose_backward_cannot_be_recorded_raise_naming_the_op():
         grad(F.cross_entropy(x, mg.tensor([0, 1, 2])), x, create_graph=True)
     (g,) = grad(F.cross_entropy(x, mg.tensor([0, 1, 2])), x)  # first derivatives are fine
     assert g.shape == (3, 4)
+
+
+class _Cube(mg.autograd.Function):
+    """y = x^3 in minigrad's array-level form, its backward g * 3 x^2 written the long way round,
+    through the xp functions a backward may use (each step is the identity on its input)."""
+
+    def forward(self, x):
+        self.x = x
+        return x**3
+
+    def backward(self, g):
+        xp = self.xp
+        sq = xp.maximum(self.x * self.x, 0)
+        sq = xp.moveaxis(sq, 0, 1).T
+        sq = xp.concatenate([sq[:1], sq[1:]], axis=0)
+        sq = xp.stack([sq, 3 * sq], axis=0).sum(axis=0) / 4
+        reverse = xp.argsort(-xp.arange(sq.shape[1]))
+        sq = xp.take_along_axis(sq, xp.broadcast_to(reverse, sq.shape), 1)[:, ::-1]
+        sq = xp.clip(xp.where(sq >= 0, sq, -1.0), -1e9, 1e9)
+        dx = xp.zeros(sq.shape, dtype=g.dtype)
+        xp.add.at(dx, (slice(None),), 3 * g * sq)
+        return (dx,)
+
+
+class _Cbrt(_Cube):
+    def backward(self, g):
+        return (g * 3 * self.xp.cbrt(self.x) ** 6,)  # xp.cbrt has no recorded form
+
+
+def test_the_traced_namespace_records_the_numpy_functions_a_backward_uses(device):
+    x = leaf(2, 3, device=device)
+    assert mg.autograd.gradcheck(_Cube.apply, (x,)) and gradgradcheck(_Cube.apply, (x,))
+    with pytest.raises(NotImplementedError, match=r"<_CbrtBackward> cannot be differentiated twice.*calls xp.cbrt"):
+        grad(_Cbrt.apply(x).sum(), x, create_graph=True)
+    (g,) = grad(_Cbrt.apply(x).sum(), x)  # without create_graph it is an ordinary backward
+    np.testing.assert_allclose(host(g), 3 * host(x) ** 2)
+
+
+class _Square(_Cube):
+    def forward(self, x):
+        self.x = x
+        return x * x * x / 3
+
+    def backward(self, g):
+        return (g * self.xp.square(self.x),)  # recorded through minigrad.square, once minigrad has one
+
+
+def test_numpy_functions_go_to_minigrads_op_of_that_name(monkeypatch):
+    x = leaf(4)
+    if not hasattr(mg, "square"):
+        with pytest.raises(NotImplementedError, match=r"calls xp.square, and minigrad has no differentiable "
+                                                      r"minigrad.square yet"):
+            grad(_Square.apply(x).sum(), x, create_graph=True)
+        monkeypatch.setattr(mg, "square", lambda t: t * t, raising=False)  # what an op file would define
+    assert gradgradcheck(_Square.apply, (x,))

@@ -13,6 +13,8 @@ Both take create_graph=True, which records the backward pass itself, for second 
     (tensor([12.]),)
 """
 
+import warnings
+
 from . import engine
 from .custom_function import FunctionCtx, once_differentiable
 from .function import Function
@@ -37,6 +39,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensors = _tensors(tensors, "tensors")
     seeds = _seeds(tensors, grad_tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
+    if create_graph:
+        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+                      "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+                      "creating the graph to avoid this; otherwise set the parameters' .grad to None after use.",
+                      UserWarning, stacklevel=3)
     if inputs is None:
         engine.backward(tensors, seeds, retain_graph, create_graph)
         return

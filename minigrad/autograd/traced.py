@@ -19,10 +19,16 @@ class NotRecordable(NotImplementedError):
 
 class Traced:
     __slots__ = ("t",)
-    __array_ufunc__ = None  # ndarray (op) Traced uses Traced's reflected operator; NumPy's functions refuse it
 
     def __init__(self, t):
         self.t = t
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy hands every ufunc with a Traced operand here (`ndarray * traced`, `numpy.exp(traced)`):
+        the traced namespace records it, or refuses it (in-place `out=`, `.at`, `.reduce` forms)."""
+        if method != "__call__" or kwargs:
+            raise NotRecordable(f"calls numpy.{ufunc.__name__} ({method}, {sorted(kwargs)}) on a recorded value")
+        return getattr(traced_xp.namespace(self.t.device), ufunc.__name__)(*inputs)
 
     shape = property(lambda self: self.t._data.shape)
     ndim = property(lambda self: self.t._data.ndim)
@@ -233,3 +239,4 @@ def from_tensor(t, like):
 from ..ops import arith, convert, linalg, math, reduce  # noqa: E402  (the ops import autograd)
 from ..ops import shape as shape_ops  # noqa: E402
 from ..tensor import Tensor  # noqa: E402
+from . import traced_xp  # noqa: E402  (it builds on this module)

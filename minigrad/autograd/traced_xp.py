@@ -50,7 +50,9 @@ class _Scatter:
         self.xp, self.name, self.sign = xp, name, sign
 
     def __call__(self, a, b):
-        return a + b if self.sign > 0 else a - b
+        if not _traced((a, b)):
+            return getattr(self.xp.real, self.name)(a, b)
+        return op(arith.Add if self.sign > 0 else arith.Sub, a, b)
 
     def at(self, a, index, v):
         if not isinstance(a, Traced):
@@ -118,26 +120,26 @@ class TracedXP:
         return op(math.Tanh, x) if isinstance(x, Traced) else self.real.tanh(x)
 
     def abs(self, x):
-        return abs(x)
+        return op(math.Abs, x) if isinstance(x, Traced) else self.real.abs(x)
 
     absolute = abs
 
     def negative(self, x):
-        return -x
+        return op(arith.Neg, x) if isinstance(x, Traced) else self.real.negative(x)
 
     def multiply(self, a, b):
-        return a * b
+        return op(arith.Mul, a, b) if _traced((a, b)) else self.real.multiply(a, b)
 
     def divide(self, a, b):
-        return a / b
+        return op(arith.Div, a, b) if _traced((a, b)) else self.real.divide(a, b)
 
     true_divide = divide
 
     def power(self, a, b):
-        return a**b
+        return op(arith.Pow, a, b) if _traced((a, b)) else self.real.power(a, b)
 
     def matmul(self, a, b):
-        return a @ b
+        return op(linalg.MatMul, a, b) if _traced((a, b)) else self.real.matmul(a, b)
 
     def where(self, cond, a, b):
         """a where cond, else b: b broadcast, then a's values written where cond holds (recorded)."""
@@ -201,9 +203,14 @@ class TracedXP:
         return self.concatenate([self.expand_dims(x, axis) for x in xs], axis % (xs[0].ndim + 1))
 
     def take_along_axis(self, x, index, axis):
+        """x[..., index, ...] along axis: advanced indexing with a grid over the other axes (recorded)."""
         if not isinstance(x, Traced):
             return self.real.take_along_axis(x, value(index), axis)
-        return op(reduce.TakeAlong, x, value(index), dim=axis % x.ndim)
+        axis %= x.ndim
+        grid = [self.real.arange(n).reshape([-1 if j == i else 1 for j in range(x.ndim)])
+                for i, n in enumerate(x.shape)]
+        grid[axis] = value(index)
+        return x[tuple(grid)]
 
     # reductions
     def sum(self, x, axis=None, dtype=None, keepdims=False):
@@ -238,6 +245,6 @@ class TracedXP:
         return self.full(value(x).shape, fill_value, dtype or value(x).dtype)
 
 
-from ..ops import math, reduce  # noqa: E402
+from ..ops import arith, linalg, math  # noqa: E402
 from ..ops import shape as shape_ops  # noqa: E402
 from ..tensor import Tensor  # noqa: E402
