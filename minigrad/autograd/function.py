@@ -131,7 +131,7 @@ def _pytorch_form(cls):
         return True
     if isinstance(backward, staticmethod):
         raise TypeError(_MIXED.format(name=cls.__name__, static="backward", plain="forward"))
-    if forward.__code__.co_varnames[:1] == ("ctx",):
+    if getattr(forward, "__code__", None) is not None and forward.__code__.co_varnames[:1] == ("ctx",):
         raise TypeError(
             f"{cls.__name__}.forward(ctx, ...) is written in PyTorch's form, which needs @staticmethod on forward "
             f"and backward: add it to both (then use {cls.__name__}.apply(...)); minigrad's array-level form for "
