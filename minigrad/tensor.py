@@ -140,7 +140,7 @@ class Tensor(Convertible, InPlace):
     @property
     def retains_grad(self):
         """True if this non-leaf tensor keeps its .grad (retain_grad() was called)."""
-        hooks = self.grad_fn.hooks if self.grad_fn is not None else None
+        hooks = engine.node_hooks.get(id(self.grad_fn)) if self.grad_fn is not None else None
         return bool(hooks) and isinstance(hooks[-1], _RetainGrad)
 
     def retain_grad(self):
@@ -148,7 +148,7 @@ class Tensor(Convertible, InPlace):
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self.retains_grad:
-            _node_hooks(self.grad_fn).append(_RetainGrad(self))
+            engine.add_node_hook(self.grad_fn, _RetainGrad(self), last=True)
 
     def register_hook(self, hook):
         """Call hook(grad) each time a gradient for this tensor is computed; a returned tensor replaces
@@ -157,9 +157,7 @@ class Tensor(Convertible, InPlace):
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
             return RemovableHandle(engine.add_leaf_hook(self, hook), hook)
-        hooks = _node_hooks(self.grad_fn)
-        hooks.insert(len(hooks) - 1 if self.retains_grad else len(hooks), hook)  # retain_grad sees the result
-        return RemovableHandle(hooks, hook)
+        return RemovableHandle(engine.add_node_hook(self.grad_fn, hook), hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
@@ -501,6 +499,8 @@ class RemovableHandle:
 class _RetainGrad:
     """The hook retain_grad() adds, always last: it keeps (and accumulates) the gradient in .grad."""
 
+    retains_grad = True
+
     def __init__(self, tensor):
         self.tensor = weakref.ref(tensor)  # the node must not keep its output alive (no cycle)
 
@@ -509,11 +509,6 @@ class _RetainGrad:
         if t is not None:
             t._grad = grad.clone() if t._grad is None else t._grad + grad
 
-
-def _node_hooks(fn):
-    if fn.hooks is None:
-        fn.hooks = []
-    return fn.hooks
 
 
 def _compare(a, b, name):

@@ -369,3 +369,8 @@ def test_a_consumer_sending_no_gradient_does_not_block_the_others():
     h = x * 3
     (NoGradient.apply(h) + h * 2).sum().backward()
     assert x.grad.tolist() == [6.0, 6.0]
+    a = leaf(2)
+    seen = []
+    a.register_hook(lambda g: seen.append(g.tolist()))  # a is watched: every edge must count down
+    (NoGradient.apply(a * 3).sum() + (a * 2).sum()).backward()  # a * 3 gets no gradient at all
+    assert seen == [[2.0, 2.0]] and a.grad.tolist() == [2.0, 2.0]

@@ -10,7 +10,8 @@ Gradients are arrays; with `create_graph=True` they are `Traced` arrays (traced.
 backward is itself recorded as a graph that can be differentiated again. Leaves normally receive
 their gradient edge by edge, added into `.grad` at once; a leaf with hooks (or one whose gradient
 `autograd.grad` captures) is *watched*: its edges are counted too and its hooks see the total, once.
-Hooks of non-leaf tensors live on their grad_fn and run on its gradient before the node does.
+Hooks of a non-leaf tensor are its grad_fn's (node_hooks): they run on the node's gradient before
+the node does.
 """
 
 import threading
@@ -20,9 +21,11 @@ from ..inplace import INFERENCE, clock
 from .function import FREED_MESSAGE, refuse_saved_inference
 from .grad_mode import reset_grad, set_grad
 
-# id(leaf) -> hooks, kept by id and dropped when the leaf dies, so no tensor is kept alive:
+# id(leaf or node) -> hooks, kept by id and dropped when the object dies, so nothing is kept alive
+# (and a pass without hooks pays one test of an empty dict):
 post_accumulate_hooks = {}  # hook(leaf) once its .grad has been accumulated (DDP launches its buckets)
 leaf_hooks = {}  # hook(grad) -> replacement or None, run before the gradient reaches .grad
+node_hooks = {}  # id(grad_fn) -> hook(grad) of its output tensor (register_hook, retain_grad)
 
 
 class _Pending(threading.local):
@@ -135,25 +138,28 @@ class _Pass:
             else:  # backward() of a leaf: its gradient is the seed itself (copied: the caller holds it)
                 accumulate(r, s, None)
         ready = [fn for fn in grads if consumers[fn] == 0]
+        hooks = node_hooks
         while ready:
             fn = ready.pop()
             g = grads.pop(fn, None)
-            if fn.hooks is not None and g is not None:
-                g = run_hooks(fn.hooks, g, fn.device)
+            if hooks and g is not None and id(fn) in hooks:
+                g = run_hooks(hooks[id(fn)], g, fn.device)
             if capture:
                 for slot in self.targets.get(fn, ()):
                     self.captured[slot] = g
                 if fn not in needed:
                     continue  # its gradient was all autograd.grad asked for
             if g is None:  # no consumer sent a gradient: pass "none" on, so the nodes below still count down
-                results = (None,) * len(fn.inputs)
-            else:
-                if fn.epoch != clock.writes:  # something was written in place since fn was recorded
-                    _check_unmodified(fn)
-                results = higher_order.backward(fn, g) if create_graph else fn.backward(g)
+                self.none_below(fn, consumers, ready)
+                if not retain_graph:
+                    fn.release()
+                continue
+            if fn.epoch != clock.writes:  # something was written in place since fn was recorded
+                _check_unmodified(fn)
+            results = higher_order.backward(fn, g) if create_graph else fn.backward(g)
             for t, gi in zip(fn.inputs, results):
                 if gi is None:  # t needs no gradient (or fn sent none): count down all the same
-                    if isinstance(t, _EDGES):  # not a constant
+                    if isinstance(t, Tensor):  # not a constant
                         parent = t.grad_fn
                         if parent is not None:
                             consumers[parent] -= 1
@@ -180,6 +186,17 @@ class _Pass:
             if not retain_graph:
                 fn.release()
         return self.captured
+
+    def none_below(self, fn, consumers, ready):
+        """fn got no gradient at all: the nodes (and watched leaves) below it count down its edges."""
+        for t in fn.inputs:
+            parent = getattr(t, "grad_fn", None)  # a Tensor's, or a multi-output Function's Edge's
+            if parent is not None:
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+            elif id(t) in self.watch:
+                self.watched(t, None)
 
     def watched(self, leaf, gi):
         """Gradient gi (None: that edge sent none) for a watched leaf; the last edge runs its hooks."""
@@ -307,17 +324,24 @@ def add_leaf_hook(leaf, hook):
     return _hooks_of(leaf_hooks, leaf, hook)
 
 
-def _hooks_of(registry, leaf, hook):
-    if id(leaf) not in registry:
-        registry[id(leaf)] = []
-        weakref.finalize(leaf, registry.pop, id(leaf), None)
-    hooks = registry[id(leaf)]
-    hooks.append(hook)
+def add_node_hook(fn, hook, last=False):
+    """Register hook(grad) for the output of node fn; retain_grad's hook is kept last (PyTorch's rule:
+    it stores the gradient the other hooks made). Returns the node's list of hooks."""
+    hooks = _hooks_of(node_hooks, fn)
+    retains = bool(hooks) and getattr(hooks[-1], "retains_grad", False)
+    hooks.insert(len(hooks) - 1 if retains and not last else len(hooks), hook)
+    return hooks
+
+
+def _hooks_of(registry, owner, hook=None):
+    if id(owner) not in registry:
+        registry[id(owner)] = []
+        weakref.finalize(owner, registry.pop, id(owner), None)
+    hooks = registry[id(owner)]
+    if hook is not None:
+        hooks.append(hook)
     return hooks
 
 
 from ..tensor import Tensor  # noqa: E402  (tensor.py imports this module)
 from . import higher_order, traced  # noqa: E402
-from .custom_function import Edge  # noqa: E402
-
-_EDGES = (Tensor, Edge)  # what a node's inputs are, besides constants (Python numbers, arrays)

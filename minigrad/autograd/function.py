@@ -43,7 +43,6 @@ class Function:
     saved_inputs = None
     saves_output = ()
     released = False
-    hooks = None  # [hook(grad) -> grad or None] of the output tensor, once one is registered (engine.py)
     runs_on_tensors = False  # True for custom Functions, whose backward takes Tensors (custom_function.py)
 
     def __init_subclass__(cls, **kwargs):
@@ -102,13 +101,9 @@ class Function:
         raise NotImplementedError
 
     def release(self):
-        """Drop the graph edges and every array saved for backward (retain_graph=False); the output's
-        hooks stay, as in PyTorch (retains_grad stays True)."""
-        hooks = self.hooks
+        """Drop the graph edges and every array saved for backward (retain_graph=False)."""
         self.__dict__.clear()
         self.released = True
-        if hooks is not None:
-            self.hooks = hooks
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"

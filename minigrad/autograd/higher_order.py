@@ -18,7 +18,7 @@ from ..backend import cpu
 from . import traced_xp
 from .traced import NotRecordable, Traced
 
-_FRAMEWORK = frozenset(("xp", "device", "inputs", "needs_input_grad", "epoch", "_output", "output_written", "hooks"))
+_FRAMEWORK = frozenset(("xp", "device", "inputs", "needs_input_grad", "epoch", "_output", "output_written"))
 
 
 def backward(fn, g):
