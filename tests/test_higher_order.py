@@ -59,6 +59,25 @@ def test_second_derivatives_of_an_mlp_with_the_fused_linear_relu(device):
     assert isinstance(first_op, LinearReLU) and gradgradcheck(model, [x])
 
 
+def test_gradgradcheck_takes_grad_outputs_and_finds_a_wrong_second_derivative():
+    x = leaf(4)
+    assert gradgradcheck(lambda t: t**3, [x], [mg.full((4,), 0.5, dtype=mg.float64)])
+
+    class WrongSecond(mg.autograd.Function):  # right first derivative 3x^2, written so its derivative is 3x
+        @staticmethod
+        def forward(ctx, t):
+            ctx.save_for_backward(t)
+            return t**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (t,) = ctx.saved_tensors
+            return g * 3 * t.detach() * t  # the detach loses half of d/dt (3 t^2)
+
+    assert mg.autograd.gradcheck(WrongSecond.apply, [x])
+    assert not gradgradcheck(WrongSecond.apply, [x], raise_exception=False)
+
+
 def test_third_derivative():
     x = leaf(5)
     (d1,) = grad((x**4).sum(), x, create_graph=True)

@@ -81,13 +81,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     return True
 
 
-def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
     """True if the second derivatives of fn match finite differences of its first derivatives:
-    gradcheck of x -> grad(fn(x), x, u, create_graph=True) for a fixed random u."""
+    gradcheck of x -> grad(fn(x), x, u, create_graph=True) for u = grad_outputs (default: random)."""
     inputs = tuple(inputs)
     rng = np.random.default_rng(seed + 1)
-    cotangents = [Tensor._make(o.device.backend.to_device(rng.standard_normal(o.shape)).astype(o.dtype),
-                               o.device, False, None) for o in _outputs(fn, inputs)]
+    cotangents = grad_outputs
+    if cotangents is None:
+        cotangents = [Tensor._make(o.device.backend.to_device(rng.standard_normal(o.shape)).astype(o.dtype),
+                                   o.device, False, None) for o in _outputs(fn, inputs)]
     wrt = [i for i, t in enumerate(inputs) if getattr(t, "requires_grad", False)]
 
     def first_derivatives(*xs):
