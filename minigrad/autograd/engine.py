@@ -86,6 +86,7 @@ class _Pass:
         consumers = {}
         stack = []
         watch, hooked = self.watch, self.hooked
+        watching = bool(watch or hooked)  # any leaf whose edges must be counted
         for r, _ in self.roots:
             if r.grad_fn is None:  # a leaf as a root: its seed is one more edge into it
                 if id(r) in hooked:
@@ -106,7 +107,7 @@ class _Pass:
                         consumers[parent] = 0
                         stack.append(parent)
                     consumers[parent] += 1
-                elif (watch or hooked) and getattr(t, "requires_grad", False):
+                elif watching and getattr(t, "requires_grad", False):
                     if id(t) in hooked:
                         self._watch(t)
                     if id(t) in watch:
