@@ -13,7 +13,6 @@ its operands to a Function in ops/, where forward and backward live side by side
 
 import numbers
 import warnings
-import weakref
 
 import numpy as np
 
@@ -140,15 +139,15 @@ class Tensor(Convertible, InPlace):
     @property
     def retains_grad(self):
         """True if this non-leaf tensor keeps its .grad (retain_grad() was called)."""
-        hooks = engine.node_hooks.get(id(self.grad_fn)) if self.grad_fn is not None else None
-        return bool(hooks) and isinstance(hooks[-1], _RetainGrad)
+        hooks = autograd_hooks.node_hooks.get(id(self.grad_fn)) if self.grad_fn is not None else None
+        return bool(hooks) and isinstance(hooks[-1], autograd_hooks.RetainGrad)
 
     def retain_grad(self):
         """Let backward fill `.grad` of this non-leaf tensor too (leaves have it anyway)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self.retains_grad:
-            engine.add_node_hook(self.grad_fn, _RetainGrad(self), last=True)
+            autograd_hooks.add_node_hook(self.grad_fn, autograd_hooks.RetainGrad(self), last=True)
 
     def register_hook(self, hook):
         """Call hook(grad) each time a gradient for this tensor is computed; a returned tensor replaces
@@ -156,15 +155,15 @@ class Tensor(Convertible, InPlace):
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
-            return RemovableHandle(engine.add_leaf_hook(self, hook), hook)
-        return RemovableHandle(engine.add_node_hook(self.grad_fn, hook), hook)
+            return RemovableHandle(autograd_hooks.add_leaf_hook(self, hook), hook)
+        return RemovableHandle(autograd_hooks.add_node_hook(self.grad_fn, hook), hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
         whose remove() unregisters it (PyTorch's API; DistributedDataParallel uses it)."""
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        return RemovableHandle(engine.add_post_accumulate_hook(self, hook), hook)
+        return RemovableHandle(autograd_hooks.add_post_accumulate_hook(self, hook), hook)
 
     def detach(self):
         """The same storage, cut from the graph."""
@@ -496,20 +495,6 @@ class RemovableHandle:
         self.remove()
 
 
-class _RetainGrad:
-    """The hook retain_grad() adds, always last: it keeps (and accumulates) the gradient in .grad."""
-
-    retains_grad = True
-
-    def __init__(self, tensor):
-        self.tensor = weakref.ref(tensor)  # the node must not keep its output alive (no cycle)
-
-    def __call__(self, grad):
-        t = self.tensor()
-        if t is not None:
-            t._grad = grad.clone() if t._grad is None else t._grad + grad
-
-
 
 def _compare(a, b, name):
     b = b._data if isinstance(b, Tensor) else b
@@ -519,7 +504,7 @@ def _compare(a, b, name):
 # The ops and autograd build on Tensor, so they are imported after it; methods above look them up
 # at call time.
 from . import autograd  # noqa: E402
-from .autograd import engine  # noqa: E402
+from .autograd import hooks as autograd_hooks  # noqa: E402
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .ops import arith, convert, linalg, math, reduce, softmax  # noqa: E402
 from .ops import shape as shape_ops  # noqa: E402

@@ -10,22 +10,16 @@ Gradients are arrays; with `create_graph=True` they are `Traced` arrays (traced.
 backward is itself recorded as a graph that can be differentiated again. Leaves normally receive
 their gradient edge by edge, added into `.grad` at once; a leaf with hooks (or one whose gradient
 `autograd.grad` captures) is *watched*: its edges are counted too and its hooks see the total, once.
-Hooks of a non-leaf tensor are its grad_fn's (node_hooks): they run on the node's gradient before
-the node does.
+Hooks of a non-leaf tensor are its grad_fn's (hooks.py): they run on the node's gradient before the
+node does.
 """
 
 import threading
-import weakref
 
 from ..inplace import INFERENCE, clock
 from .function import FREED_MESSAGE, refuse_saved_inference
 from .grad_mode import reset_grad, set_grad
-
-# id(leaf or node) -> hooks, kept by id and dropped when the object dies, so nothing is kept alive
-# (and a pass without hooks pays one test of an empty dict):
-post_accumulate_hooks = {}  # hook(leaf) once its .grad has been accumulated (DDP launches its buckets)
-leaf_hooks = {}  # hook(grad) -> replacement or None, run before the gradient reaches .grad
-node_hooks = {}  # id(grad_fn) -> hook(grad) of its output tensor (register_hook, retain_grad)
+from .hooks import leaf_hooks, node_hooks, post_accumulate_hooks, run_hooks
 
 
 class _Pending(threading.local):
@@ -235,26 +229,6 @@ def _post_order(consumers):
     return order
 
 
-def run_hooks(hooks, g, device):
-    """Run tensor hooks on gradient g (each may return a replacement of the same shape and dtype)."""
-    for hook in list(hooks):
-        grad = traced.as_tensor(g, device)
-        new = hook(grad)
-        if new is None:
-            continue
-        name = getattr(hook, "__name__", type(hook).__name__)
-        if not isinstance(new, Tensor):
-            raise TypeError(f"hook '{name}' must return a Tensor or None, but it returned {type(new).__name__}")
-        if new.shape != grad.shape:
-            raise RuntimeError(f"hook '{name}' has changed the size of value: it got a gradient of shape "
-                               f"{grad.shape} and returned one of shape {new.shape}")
-        if new.dtype != grad.dtype or new.device != grad.device:
-            raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.dtype} on {grad.device}, "
-                               f"got {new.dtype} on {new.device})")
-        g = traced.from_tensor(new, g)
-    return g
-
-
 _MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace operation: "
 
 
@@ -313,35 +287,6 @@ def _accumulate_graph(leaf, gi, g):
 
 def _ignore(leaf, gi, g):
     pass  # autograd.grad leaves .grad alone
-
-
-def add_post_accumulate_hook(leaf, hook):
-    """Register hook(leaf) in post_accumulate_hooks; returns the leaf's list of hooks."""
-    return _hooks_of(post_accumulate_hooks, leaf, hook)
-
-
-def add_leaf_hook(leaf, hook):
-    """Register hook(grad) for a leaf in leaf_hooks; returns the leaf's list of hooks."""
-    return _hooks_of(leaf_hooks, leaf, hook)
-
-
-def add_node_hook(fn, hook, last=False):
-    """Register hook(grad) for the output of node fn; retain_grad's hook is kept last (PyTorch's rule:
-    it stores the gradient the other hooks made). Returns the node's list of hooks."""
-    hooks = _hooks_of(node_hooks, fn)
-    retains = bool(hooks) and getattr(hooks[-1], "retains_grad", False)
-    hooks.insert(len(hooks) - 1 if retains and not last else len(hooks), hook)
-    return hooks
-
-
-def _hooks_of(registry, owner, hook=None):
-    if id(owner) not in registry:
-        registry[id(owner)] = []
-        weakref.finalize(owner, registry.pop, id(owner), None)
-    hooks = registry[id(owner)]
-    if hook is not None:
-        hooks.append(hook)
-    return hooks
 
 
 from ..tensor import Tensor  # noqa: E402  (tensor.py imports this module)
