@@ -38,10 +38,12 @@ SURFACE = [
         half long int short char byte bool type size dim numel view view_as reshape expand expand_as repeat t T mT
         permute
         transpose contiguous clone zero_ fill_ copy_ add_ sub_ mul_ div_ masked_fill_ clamp_ uniform_ normal_
-        is_floating_point element_size data grad grad_fn is_leaf requires_grad device dtype shape ndim"""),
+        is_floating_point element_size data grad grad_fn is_leaf requires_grad device dtype shape ndim
+        retains_grad register_post_accumulate_grad_hook is_inference"""),
     ("autograd", "torch.autograd", minigrad.autograd, """
-        Function grad backward gradcheck"""),
-    ("Grad modes", "torch", minigrad, "no_grad enable_grad inference_mode set_grad_enabled is_grad_enabled"),
+        Function grad backward gradcheck gradgradcheck FunctionCtx once_differentiable"""),
+    ("Grad modes", "torch", minigrad, """
+        no_grad enable_grad inference_mode set_grad_enabled is_grad_enabled is_inference_mode_enabled"""),
     ("Devices", "torch", minigrad, "device cuda accelerator backends autocast compile"),
     ("Printing and shapes", "torch", minigrad, "Size set_printoptions get_printoptions"),
     ("nn layers", "torch.nn", minigrad.nn, """
@@ -176,6 +178,17 @@ DIFFERENCES = [
     " new tensor: minigrad records out-of-place ops only.",
     "- `nn.Embedding(sparse=True)` raises NotImplementedError (gradients are dense); `F.pad` supports"
     " mode='constant' only.",
+    # autograd
+    "- Grad modes and autocast are per thread as in PyTorch, kept in context variables: each asyncio task also"
+    " has its own, and code run in a copied context (`asyncio.to_thread`, new threads on free-threaded Python"
+    " 3.14) starts with the caller's modes rather than the defaults.",
+    "- `create_graph=True` runs each op's own backward on recorded arrays; an op whose backward reads an array"
+    " its forward derived (`cross_entropy`'s softmax) raises NotImplementedError naming the op, where PyTorch"
+    " has a hand-written double backward (`nll_loss(log_softmax(x))` is the same loss and supports it).",
+    "- Inference tensors are the results of ops run under `inference_mode()` (factories there make normal"
+    " tensors), and saving one in a graph is refused when that graph's backward runs, not when it is recorded.",
+    "- Custom Functions: `ctx.mark_dirty` (in-place custom forwards), `jvp`/`vmap` and `is_grads_batched` are"
+    " not implemented; `detach_()` refuses views that are part of a graph only.",
 ]
 
 

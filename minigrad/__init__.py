@@ -89,6 +89,8 @@ from .factories import (
 from .size import Size
 from .type_info import finfo, iinfo
 from .unsupported import module_getattr as _module_getattr
+# autograd's grad modes at the top level, as torch has them
+from .autograd import inference_mode, is_inference_mode_enabled, set_grad_enabled  # noqa: E402,I001
 
 __version__ = "0.1.0"
 

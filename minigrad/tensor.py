@@ -13,14 +13,14 @@ its operands to a Function in ops/, where forward and backward live side by side
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
 from . import dtypes
-from .autograd import engine
-from .backend import Device, guard, resolve
+from .backend import Device, resolve
 from .conversions import TensorConversion
-from .inplace import InPlace
+from .inplace import INFERENCE, InPlace
 from .size import Size
 from .tensor_ops import TensorOps
 
@@ -28,7 +28,7 @@ _DTYPE_OF = dtypes.OF_NUMPY  # array dtype -> minigrad dtype, read by every `.dt
 
 
 class Tensor(TensorConversion, InPlace, TensorOps):
-    __slots__ = ("_data", "device", "requires_grad", "grad", "grad_fn", "_written", "__weakref__")
+    __slots__ = ("_data", "device", "requires_grad", "_grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, device=None):
@@ -39,14 +39,14 @@ class Tensor(TensorConversion, InPlace, TensorOps):
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
         self._data, self.device = data, resolve(device)  # "cuda": the current device
-        self.grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
+        self._grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
         self.requires_grad_(requires_grad)
 
     @staticmethod
     def _make(data, device, requires_grad, grad_fn):
         # The hot path of every op: no argument checks, no device resolution.
         t = object.__new__(Tensor)
-        t._data, t.device, t.requires_grad, t.grad, t.grad_fn = data, device, requires_grad, None, grad_fn
+        t._data, t.device, t.requires_grad, t._grad, t.grad_fn = data, device, requires_grad, None, grad_fn
         t._written = None  # no in-place write to this storage yet (inplace.py)
         return t
 
@@ -141,38 +141,65 @@ class Tensor(TensorConversion, InPlace, TensorOps):
         return (self[i] for i in range(self._data.shape[0]))
 
     # ---------------------------------------------------------------- autograd
-    def backward(self, gradient=None, retain_graph=False):
-        """d(self)/d(leaf) * gradient, accumulated into `.grad` of each leaf that requires grad."""
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """d(self)/d(leaf) * gradient, accumulated into `.grad` of each leaf that requires grad (or of
+        `inputs` only); see minigrad.autograd.backward."""
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward (leaves, and tensors that called retain_grad())."""
+        if self._grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
+            if value.dtype != self.dtype or value.device != self.device:
+                raise RuntimeError(f"attempting to assign a gradient of dtype {value.dtype} on {value.device} to a "
+                                   f"tensor of dtype {self.dtype} on {self.device}; convert it first with "
+                                   f".to({self.dtype}) / .to('{self.device}')")
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        """True if this non-leaf tensor keeps its .grad (retain_grad() was called)."""
+        hooks = autograd_hooks.node_hooks.get(id(self.grad_fn)) if self.grad_fn is not None else None
+        return bool(hooks) and isinstance(hooks[-1], autograd_hooks.RetainGrad)
+
+    def retain_grad(self):
+        """Let backward fill `.grad` of this non-leaf tensor too (leaves have it anyway)."""
         if not self.requires_grad:
-            raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn: "
-                "create the inputs with requires_grad=True (and not under mg.no_grad())"
-            )
-        if gradient is None:
-            if self._data.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs, but this tensor has "
-                    f"shape {tuple(self.shape)}: call .sum() first or pass backward(gradient=...) of that shape"
-                )
-        with guard(self.device):  # the seed gradient (and a leaf's own .grad) live on this tensor's device
-            if gradient is None:
-                g = self.device.xp.ones(self.shape, dtype=self._data.dtype)
-            else:
-                g = gradient._data if isinstance(gradient, Tensor) else self.device.backend.to_device(
-                    np.asarray(gradient))
-                if g.shape != self.shape:
-                    raise RuntimeError(
-                        f"backward: gradient has shape {tuple(g.shape)} but the tensor has shape {tuple(self.shape)}"
-                    )
-                g = g.astype(self._data.dtype, copy=False)
-            engine.backward(self, g, retain_graph)
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self.retains_grad:
+            autograd_hooks.add_node_hook(self.grad_fn, autograd_hooks.RetainGrad(self), last=True)
+
+    def register_hook(self, hook):
+        """Call hook(grad) each time a gradient for this tensor is computed; a returned tensor replaces
+        the gradient. Returns a handle whose remove() unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            return RemovableHandle(autograd_hooks.add_leaf_hook(self, hook), hook)
+        return RemovableHandle(autograd_hooks.add_node_hook(self.grad_fn, hook), hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
         whose remove() unregisters it (PyTorch's API; DistributedDataParallel uses it)."""
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        return RemovableHandle(engine.add_post_accumulate_hook(self, hook), hook)
+        return RemovableHandle(autograd_hooks.add_post_accumulate_hook(self, hook), hook)
 
     def detach(self):
         """The same storage, cut from the graph."""
@@ -180,13 +207,35 @@ class Tensor(TensorConversion, InPlace, TensorOps):
         t._written = self._write_record()  # same storage, same record
         return t
 
+    def detach_(self):
+        """Cut this tensor from the graph in place: it becomes a leaf that requires no grad."""
+        fn = self.grad_fn
+        if fn is not None and self._written is not None and any(
+                getattr(t, "_written", None) is self._written for t in fn.inputs):
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn, self.requires_grad = None, False
+        return self
+
     def requires_grad_(self, requires_grad=True):
+        """Set requires_grad of a leaf in place (a computed tensor's flag follows its graph)."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
         if requires_grad and self.dtype.kind != "f":
             raise RuntimeError(
                 f"only floating-point tensors can require gradients, got {self.dtype}; use .float()"
             )
+        if requires_grad and self.is_inference() and not is_inference_mode_enabled():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                               "allowed; make a normal tensor with .clone() first")
         self.requires_grad = requires_grad
         return self
+
+    def is_inference(self):
+        """True for tensors computed under inference_mode() (and their views)."""
+        return self._written is INFERENCE
 
     # ---------------------------------------------------------------- conversion (more in conversions.py)
     def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
@@ -335,23 +384,33 @@ class Tensor(TensorConversion, InPlace, TensorOps):
 
 
 class RemovableHandle:
-    """What register_*_hook returns: remove() takes the hook out again."""
+    """What register_*_hook returns: remove() takes the hook out again (also on leaving a `with` block)."""
 
     def __init__(self, hooks, hook):
         self.hooks, self.hook = hooks, hook
 
     def remove(self):
-        if self.hook in self.hooks:
-            self.hooks.remove(self.hook)
+        for i, h in enumerate(self.hooks):
+            if h is self.hook:  # by identity: two hooks may compare equal
+                del self.hooks[i]
+                return
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 def _comparable(other):
     return isinstance(other, (Tensor, numbers.Number)) or hasattr(other, "__array__")
 
 
-# The ops build on Tensor, so they are imported after it. The operators above use them by name; the
-# op methods (tensor_ops.py) reach them as ops.<module>, which these imports also make exist.
-from . import _tensor_str  # noqa: E402,I001
+# The ops and autograd build on Tensor, so they are imported after it. The operators above use them
+# by name; the op methods (tensor_ops.py) reach them as ops.<module>, which these imports also make exist.
+from . import _tensor_str, autograd  # noqa: E402,I001
+from .autograd import hooks as autograd_hooks  # noqa: E402
+from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .ops import (  # noqa: E402,F401,I001
     arith, compare, convert, einsum, gather, join, linalg, mask, math, norm, piecewise, reduce, reorder, softmax,
     sort,

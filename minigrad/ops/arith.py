@@ -152,13 +152,13 @@ class Pow(Function):
     saves_output = (1,)  # db = g y log(a)
 
     def forward(self, a, b):
-        self.y = a**b
-        # a Python-number base becomes an array of the result's dtype, so that log(a) below stays in it
-        self.a, self.b = (a if hasattr(a, "shape") else self.xp.asarray(a, dtype=self.y.dtype)), b
+        self.a, self.b, self.y = a, b, a**b
         return self.y
 
     def backward(self, g):
         xp, a, b = self.xp, self.a, self.b
+        if not hasattr(a, "shape"):  # a Python-number base, as an array of g's dtype so log(a) stays in it
+            a = xp.asarray(a, dtype=g.dtype)
         da = db = None
         if self.needs_input_grad[0]:  # b = 0 gives 0 (not 0 * 0^-1): the exponent is swapped for a harmless 1
             if hasattr(b, "shape"):

@@ -14,7 +14,7 @@ mode an op whose inputs, or whose `out`, require grad refuses it.
 import warnings
 
 from .. import dtypes
-from ..autograd.grad_mode import state
+from ..autograd.grad_mode import recording
 from ..tensor import Tensor
 
 
@@ -35,7 +35,7 @@ def into(out, result, op):
         return type(result)(into(o, r, op) for o, r in zip(out, result))
     if not isinstance(out, Tensor):
         raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if result.requires_grad or (state.enabled and out.requires_grad):
+    if result.requires_grad or (recording() and out.requires_grad):
         raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
     if out.device is not result.device:
