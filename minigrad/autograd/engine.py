@@ -28,6 +28,8 @@ def backward(root, grad, retain_graph=False):
     _pending.callbacks = []
     if root.grad_fn is None:  # backward() of a leaf: its gradient is `grad` itself
         _accumulate(root, grad, grad)
+        if id(root) in post_accumulate_hooks:
+            _run_hooks(root)
     else:
         _backward(root, grad, retain_graph)
     for fn in _pending.callbacks:
@@ -36,6 +38,9 @@ def backward(root, grad, retain_graph=False):
 
 def _backward(root, grad, retain_graph):
     consumers = {}
+    # id(leaf) -> gradient edges still to come, for leaves with post-accumulate hooks: their hooks run
+    # after the last one, once per backward as in PyTorch (a weight used twice is not done after one use)
+    edges_left = {}
     stack = [root.grad_fn]
     while stack:
         fn = stack.pop()
@@ -48,6 +53,8 @@ def _backward(root, grad, retain_graph):
                     consumers[parent] = 0
                     stack.append(parent)
                 consumers[parent] += 1
+            elif post_accumulate_hooks and id(t) in post_accumulate_hooks:
+                edges_left[id(t)] = edges_left.get(id(t), 0) + 1
 
     grads = {root.grad_fn: grad}
     ready = [root.grad_fn]
@@ -58,12 +65,16 @@ def _backward(root, grad, retain_graph):
             _check_unmodified(fn)
         for t, gi in zip(fn.inputs, fn.backward(g)):
             if gi is None:
+                if edges_left and id(t) in edges_left:
+                    _edge_done(t, edges_left)
                 continue
             if gi.dtype != t.dtype:  # e.g. float32 + float64: each input gets its own dtype back
                 gi = gi.astype(t.dtype)
             parent = t.grad_fn
             if parent is None:
                 _accumulate(t, gi, g)
+                if edges_left and id(t) in edges_left:
+                    _edge_done(t, edges_left)
                 continue
             grads[parent] = grads[parent] + gi if parent in grads else gi
             consumers[parent] -= 1
@@ -104,9 +115,18 @@ def _accumulate(leaf, gi, g):
         leaf.grad = type(leaf)._make(gi, leaf.device, False, None)
     else:
         leaf.grad._data += gi
-    if post_accumulate_hooks and id(leaf) in post_accumulate_hooks:
-        for hook in post_accumulate_hooks[id(leaf)]:
-            hook(leaf)
+
+
+def _edge_done(leaf, edges_left):
+    """One gradient edge into a hooked leaf is done; after the last, its hooks run (if it got a .grad)."""
+    edges_left[id(leaf)] -= 1
+    if edges_left[id(leaf)] == 0 and leaf.grad is not None:
+        _run_hooks(leaf)
+
+
+def _run_hooks(leaf):
+    for hook in post_accumulate_hooks[id(leaf)]:
+        hook(leaf)
 
 
 def add_post_accumulate_hook(leaf, hook):
