@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import minigrad
+import minigrad.distributed
 import minigrad.nn.functional
+import minigrad.nn.parallel
 import minigrad.optim
 import minigrad.utils.data
 
@@ -57,6 +59,11 @@ SURFACE = [
         Dataset TensorDataset DataLoader Subset ConcatDataset random_split default_collate Sampler
         RandomSampler SequentialSampler BatchSampler DistributedSampler"""),
     ("Save and load", "torch", minigrad, "save load"),
+    # -- reliability (issue 13): data-parallel training
+    ("Distributed", "torch.distributed", minigrad.distributed, """
+        init_process_group destroy_process_group is_initialized is_available get_rank get_world_size barrier
+        all_reduce broadcast all_gather all_gather_object reduce_scatter reduce gather scatter ReduceOp"""),
+    ("Data parallel", "torch.nn.parallel", minigrad.nn.parallel, "DistributedDataParallel"),
 ]
 
 # Names PyTorch has that minigrad deliberately leaves out, and why.
@@ -105,6 +112,11 @@ DIFFERENCES = [
     "- Writes through `Tensor.data` are not checked by the in-place version rule, exactly as in PyTorch.",
     "- On the simulated CUDA device (`MINIGRAD_CUDA_SIM=1`) storage is NumPy; numbers match a real GPU's to"
     " rounding, speed does not.",
+    # -- reliability (issue 13)
+    "- `minigrad.distributed` runs on MPI (`mpiexec` starts and connects the ranks); there is one process group"
+    " (`group=None`), `async_op=True` returns a handle whose work is already done, and every collective first"
+    " checks that all ranks agree on its shape and dtype (PyTorch's `TORCH_DISTRIBUTED_DEBUG=DETAIL`; set"
+    " `MINIGRAD_DISTRIBUTED_DEBUG=OFF` to skip). An uncaught exception on one rank aborts all ranks.",
 ]
 
 
