@@ -6,12 +6,12 @@
     opt.step()                                   # every rank applies the same update
 
 The gradient exchange rides on backward, as in PyTorch. Parameters are packed, in reverse order (the
-order backward produces their gradients), into buckets of about `bucket_cap_mb` MB. A hook fires as each
-parameter's gradient is accumulated; once a bucket is complete, its gradients are copied into one flat
-buffer and a non-blocking sum over ranks starts — one collective per bucket, not one per parameter —
-while backward goes on with the earlier layers. Buckets start strictly in order, so every rank issues the
-same collectives in the same order. When backward ends, every bucket is waited for, divided by the world
-size and copied back into `.grad`:
+order backward produces their gradients), into buckets of about `bucket_cap_mb` MB. A hook fires once
+a parameter's gradient is complete (after its last use in the graph); when a bucket is, its gradients
+are copied into one flat buffer and a non-blocking sum over ranks starts — one collective per bucket,
+not one per parameter — while backward goes on with the earlier layers. Buckets start strictly in
+order, so every rank issues the same collectives in the same order. When backward ends, every bucket
+is waited for, divided by the world size and copied back into `.grad`:
 
     grad_p = (1/N) sum_r grad_p(rank r)
 
