@@ -123,6 +123,7 @@ def test_a_killed_rank_ends_the_job():
 def test_torch_distributed_conveniences():
     proc, result = run(2, "api")
     assert proc.returncode == 0, proc.stderr
+    assert "LOG minigrad.distributed: rank 0/2, backend mpi; CUDA tensors staged through host memory" in proc.stdout
     assert result["env"] == {"RANK": "0", "WORLD_SIZE": "2", "LOCAL_RANK": "0", "LOCAL_WORLD_SIZE": "2"}
     assert result["objects"] == [{"rank": 0, "note": ""}, {"rank": 1, "note": "x"}]
     assert result["waited"]  # async_op=True gives a handle whose wait() returns with the result in place

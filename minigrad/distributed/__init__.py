@@ -8,8 +8,10 @@ The engine underneath is MPI (mpi4py; `pip install 'minigrad-nn[distributed]'` b
 same proven layer Horovod and ChainerMN build on. Ranks and world size come from MPI (or the
 RANK / WORLD_SIZE variables, which must then agree with it); once initialised, RANK, WORLD_SIZE,
 LOCAL_RANK and LOCAL_WORLD_SIZE are set in os.environ as torchrun sets them. CUDA tensors go through
-NCCL with the "nccl" backend, or through MPI with a staged host copy with "mpi" (the log line at init
-says which). Every collective is in place and takes tensors of any device.
+NCCL with the "nccl" backend, or through MPI with a staged host copy with "mpi"; the default picks
+NCCL when a real GPU and CuPy's NCCL are there, and the `minigrad.distributed` logger says at INFO
+which (`logging.basicConfig(level=logging.INFO)` shows it). Every collective is in place and takes
+tensors of any device.
 
 Nothing waits forever: a collective that waits longer than `timeout` (a rank died, or ranks disagree
 on what to reduce) aborts the job with a message saying what it waited on, ranks that disagree on a
@@ -19,10 +21,13 @@ them at once (as `python -m mpi4py` does) instead of leaving the others waiting 
 """
 
 import enum
+import logging
 import os
 import sys
 
 from . import mpi as _mpi
+
+_log = logging.getLogger(__name__)
 
 
 class ReduceOp(enum.Enum):
@@ -70,8 +75,22 @@ def _done(async_op):
     return _Work() if async_op else None
 
 
-def init_process_group(backend="mpi", init_method=None, timeout=300.0, world_size=-1, rank=-1, log=None):
-    """Join the group of all ranks started by mpiexec. backend: "mpi", or "nccl" for CUDA tensors.
+def _nccl_usable():
+    from .. import cuda
+    from ..backend.cuda import simulated
+
+    if simulated() or not cuda.is_available():
+        return False
+    try:
+        from cupy.cuda import nccl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def init_process_group(backend=None, init_method=None, timeout=300.0, world_size=-1, rank=-1):
+    """Join the group of all ranks started by mpiexec. backend: "mpi", "nccl" (CUDA tensors through
+    NCCL, host tensors through MPI), or None: "nccl" when a real GPU and CuPy's NCCL are there, else "mpi".
 
     timeout (seconds, or a datetime.timedelta) bounds every collective. rank/world_size (or the
     RANK/WORLD_SIZE variables) are checked against MPI's, which is the authority; init_method is
@@ -81,6 +100,8 @@ def init_process_group(backend="mpi", init_method=None, timeout=300.0, world_siz
     if _group is not None:
         raise DistributedError("trying to initialise the default process group twice; call "
                                "destroy_process_group() first")
+    if backend is None:
+        backend = "nccl" if _nccl_usable() else "mpi"
     if backend not in ("mpi", "nccl"):
         raise ValueError(f"backend must be 'mpi' or 'nccl', got {backend!r}")
     if init_method not in (None, "env://"):
@@ -104,9 +125,8 @@ def init_process_group(backend="mpi", init_method=None, timeout=300.0, world_siz
     os.environ.update(zip(_ENV, map(str, (group.rank, group.size, group.local_rank, group.local_size))))
     if group.size > 1:
         sys.excepthook = _abort_on_uncaught(sys.excepthook)
-    if log is not None:
-        log(f"minigrad.distributed: rank {group.rank}/{group.size}, backend {backend}; CUDA tensors "
-            f"{'through NCCL' if backend == 'nccl' else 'staged through host memory over MPI'}")
+    _log.info("minigrad.distributed: rank %d/%d, backend %s; CUDA tensors %s", group.rank, group.size, backend,
+              "through NCCL" if backend == "nccl" else "staged through host memory over MPI")
 
 
 def _abort_on_uncaught(previous):
