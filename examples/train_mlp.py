@@ -82,7 +82,7 @@ def pick_device(choice):
         except RuntimeError as e:
             raise UsageError(f"--device cuda: {e}") from None
     if choice == "cuda" and dist.is_initialized():  # one GPU per rank of a machine
-        return f"cuda:{int(os.environ['LOCAL_RANK']) % mg.cuda.devicecount()}"
+        return f"cuda:{int(os.environ['LOCAL_RANK']) % mg.cuda.device_count()}"
     return choice
 
 

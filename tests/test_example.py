@@ -291,3 +291,13 @@ def test_mpiexec_trains_data_parallel_and_rank_0_alone_reports(tmp_path, n):
     assert [h["epoch"] for h in resumed["history"]] == [1, 2, 3]
     bad = subprocess.run([*cmd[:5], "--lr", "nan"], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.count("error: ") == 1, bad.stderr
+
+
+@pytest.mark.skipif(MPIEXEC is None, reason="no mpiexec: pip install 'minigrad-nn[distributed]'")
+@pytest.mark.parametrize("device", DEVICES[1:])
+def test_mpiexec_on_cuda_gives_each_rank_a_gpu_of_its_machine(device):
+    cmd = [MPIEXEC, "-n", "2", sys.executable, str(EXAMPLES / "train_mlp.py"), "--device", device, "--epochs", "1",
+           "--subset", "64", "--hidden", "8", "--batch-size", "16", "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)  # (the environment says: real or sim)
+    assert proc.returncode == 0, proc.stderr
+    assert "device: cuda:0 | data: digits 64/180/180" in proc.stdout and "2 ranks" in proc.stdout
