@@ -47,9 +47,14 @@ def check_output_paths(args):
             raise UsageError(f"{flag} {path} is a folder; give a file name")
     if args.plot:
         try:
-            import matplotlib  # noqa: F401
+            from matplotlib.backend_bases import FigureCanvasBase
         except ImportError:
             raise UsageError("--plot needs matplotlib: pip install 'minigrad-nn[examples]'") from None
+        formats = FigureCanvasBase.get_supported_filetypes()
+        suffix = os.path.splitext(args.plot)[1][1:].lower()
+        if suffix and suffix not in formats:
+            raise UsageError(f"--plot {args.plot}: matplotlib cannot write .{suffix} files; use one of "
+                             f"{', '.join(sorted(formats))}")
 
 
 def load_checkpoint(args, device):

@@ -212,6 +212,7 @@ def test_output_paths_are_checked_before_training(tmp_path, capsys):
     assert "the folder" in fails(capsys, "--save", str(tmp_path / "missing" / "ckpt.pt"))  # was: after epoch 1
     assert "is a folder" in fails(capsys, "--save", str(tmp_path))
     assert "the folder" in fails(capsys, "--plot", str(tmp_path / "missing" / "curves.png"))
+    assert "cannot write .xyz files" in fails(capsys, "--plot", str(tmp_path / "curves.xyz"))  # was: after training
 
 
 def test_resume_checks_the_checkpoint_before_training(tmp_path, capsys):
