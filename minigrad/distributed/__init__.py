@@ -138,7 +138,6 @@ def _abort_on_uncaught(previous):
         if _group is not None:
             sys.stderr.write(f"minigrad.distributed: rank {_group.rank} stopped on an uncaught {kind.__name__}; "
                              "aborting all ranks\n")
-            sys.stderr.flush()
             _group.abort()
 
     hook.previous = previous

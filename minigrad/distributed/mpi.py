@@ -64,7 +64,11 @@ class MPIGroup:
         self.comm.Free()
 
     def abort(self):
-        """End every rank of the job now."""
+        """End every rank of the job. What this process wrote first gets a second to reach mpiexec: its
+        output travels through a pipe that the abort would otherwise cut (the traceback saying why)."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        time.sleep(1.0)
         self.MPI.COMM_WORLD.Abort(1)
 
     # ------------------------------------------------------------ watchdog
@@ -76,7 +80,6 @@ class MPIGroup:
                     f"minigrad.distributed: rank {self.rank}: {_describe(*busy[1:])} has waited more than "
                     f"{self.timeout:g} s for the other ranks. A rank has died or stopped calling collectives, or "
                     "the ranks disagree on the collective (different shapes, dtypes or order). Aborting all ranks.\n")
-                sys.stderr.flush()
                 self.abort()
 
     def _run(self, call, tensor, fn, *args):
