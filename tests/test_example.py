@@ -277,21 +277,22 @@ MPIEXEC = shutil.which("mpiexec", path=f"{Path(sys.executable).parent}{os.pathse
 @pytest.mark.skipif(MPIEXEC is None, reason="no mpiexec: pip install 'minigrad-nn[distributed]'")
 @pytest.mark.parametrize("n", [2, 3])
 def test_mpiexec_trains_data_parallel_and_rank_0_alone_reports(tmp_path, n):
-    ckpt = tmp_path / "ckpt.pt"
+    ckpt, plot = tmp_path / "ckpt.pt", tmp_path / "curves.png"
     cmd = [MPIEXEC, "-n", str(n), sys.executable, str(EXAMPLES / "train_mlp.py"), "--device", "cpu", "--epochs", "2",
-           "--hidden", "32", "--batch-size", "16", "--lr", "0.005", "--save", str(ckpt),
-           "--plot", str(tmp_path / "curves.png")]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+           "--hidden", "32", "--batch-size", "16", "--lr", "0.005", "--save", str(ckpt)]
+    proc = subprocess.run(cmd + (["--plot", str(plot)] if n == 2 else []), capture_output=True, text=True,
+                          timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("device: cpu") == 1 and f"{n} ranks, batch 16 each" in proc.stdout
     assert proc.stdout.count("test accuracy") == 1 and proc.stdout.count("epoch   2/2") == 1
     assert float(proc.stdout.split("test accuracy ")[1].split()[0]) >= 0.8
-    assert (tmp_path / "curves.png").exists()
     # the checkpoint is a single-process one: resume it without mpiexec
     resumed = run("--epochs", "3", "--device", "cpu", "--hidden", "32", "--resume", str(ckpt))
     assert [h["epoch"] for h in resumed["history"]] == [1, 2, 3]
-    bad = subprocess.run([*cmd[:5], "--lr", "nan"], capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 2 and bad.stderr.count("error: ") == 1, bad.stderr
+    if n == 2:  # (process start-up dominates these tests: the rest once)
+        assert plot.exists()
+        bad = subprocess.run([*cmd[:5], "--lr", "nan"], capture_output=True, text=True, timeout=300)
+        assert bad.returncode == 2 and bad.stderr.count("error: ") == 1, bad.stderr
 
 
 @pytest.mark.skipif(MPIEXEC is None, reason="no mpiexec: pip install 'minigrad-nn[distributed]'")
