@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import minigrad
+import minigrad.distributed
 import minigrad.nn.functional
+import minigrad.nn.parallel
 import minigrad.optim
 import minigrad.utils.data
 
@@ -92,6 +94,11 @@ SURFACE = [
     ("torch.linalg", "torch.linalg", minigrad.linalg, "norm vector_norm matrix_norm matmul"),
     ("Return types", "torch.return_types", minigrad.return_types, "max min sort topk"),
     ("Graph nodes (`grad_fn`)", "torch.autograd.graph.Node", minigrad.autograd.Function, "name next_functions"),
+    # -- reliability (issue 13): data-parallel training
+    ("Distributed", "torch.distributed", minigrad.distributed, """
+        init_process_group destroy_process_group is_initialized is_available get_rank get_world_size barrier
+        all_reduce broadcast all_gather all_gather_object reduce_scatter reduce gather scatter ReduceOp"""),
+    ("Data parallel", "torch.nn.parallel", minigrad.nn.parallel, "DistributedDataParallel"),
 ]
 
 # Names PyTorch has that minigrad deliberately leaves out, and why.
@@ -189,6 +196,11 @@ DIFFERENCES = [
     " tensors), and saving one in a graph is refused when that graph's backward runs, not when it is recorded.",
     "- Custom Functions: `ctx.mark_dirty` (in-place custom forwards), `jvp`/`vmap` and `is_grads_batched` are"
     " not implemented; `detach_()` refuses views that are part of a graph only.",
+    # -- reliability (issue 13)
+    "- `minigrad.distributed` runs on MPI (`mpiexec` starts and connects the ranks); there is one process group"
+    " (`group=None`), `async_op=True` returns a handle whose work is already done, and every collective first"
+    " checks that all ranks agree on its shape and dtype (PyTorch's `TORCH_DISTRIBUTED_DEBUG=DETAIL`; set"
+    " `MINIGRAD_DISTRIBUTED_DEBUG=OFF` to skip). An uncaught exception on one rank aborts all ranks.",
 ]
 
 

@@ -195,8 +195,8 @@ class Tensor(TensorConversion, InPlace, TensorOps):
         return RemovableHandle(autograd_hooks.add_node_hook(self.grad_fn, hook), hook)
 
     def register_post_accumulate_grad_hook(self, hook):
-        """Call hook(self) each time backward has accumulated this leaf's .grad; returns a handle
-        whose remove() unregisters it (PyTorch's API; DistributedDataParallel uses it)."""
+        """Call hook(self) once per backward, after all of it has been accumulated into this leaf's .grad;
+        returns a handle whose remove() unregisters it (PyTorch's API; DistributedDataParallel uses it)."""
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         return RemovableHandle(autograd_hooks.add_post_accumulate_hook(self, hook), hook)
