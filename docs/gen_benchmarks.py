@@ -10,6 +10,7 @@ on which commit, with which versions and under what machine load, in docs/benchm
 rendering parses that output into a table and a plot. A benchmark without a JSON file gets a page that
 says it has not been measured yet: no number on these pages is typed by hand. A benchmark whose
 output has no parser here yet (a new one) gets its output shown verbatim.
+How each benchmark's output is read into rows and drawn is in docs/benchmark_output.py.
 tests/test_docs_benchmarks.py checks that every page is what its JSON renders to.
 """
 
@@ -19,7 +20,6 @@ import importlib.util
 import json
 import os
 import platform
-import re
 import shlex
 import subprocess
 import sys
@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+import benchmark_output as out  # docs/: beside this file
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -54,93 +56,6 @@ class Benchmark:
     plot: object = None  # (axes, rows) -> None
 
 
-# ---------------------------------------------------------------- parsers: stdout -> rows
-def _matches(pattern, keys, stdout, **fixed):
-    return [{**fixed, **dict(zip(keys, m.groups()))} for m in re.finditer(pattern, stdout, re.M)]
-
-
-def parse_sweep(stdout):
-    rows = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
-    return [{**r, "ratio": r["minigrad"] / r["numpy"]} for r in rows if "minigrad" in r and "numpy" in r]
-
-
-def parse_overhead(stdout):
-    return _matches(r"^(forward\+backward|forward)\s+([\d.]+)\s+([\d.]+)\s+(-?[\d.]+)\s+< ([\d.]+)$",
-                    ("case", "numpy", "minigrad", "overhead", "target"), stdout)
-
-
-def parse_train_digits(stdout):
-    return _matches(r"^(minigrad|torch)\s+([\d.]+|nan)\s+(\d+)\s+([\d.]+)$",
-                    ("framework", "seconds", "epochs", "accuracy"), stdout)
-
-
-def parse_launch(stdout):
-    rows, setting = [], ""
-    for line in stdout.splitlines():
-        if line.endswith(":"):  # a table's title: which arrays, what is stubbed
-            setting = line[:-1]
-        elif m := re.match(r"^(\S.*?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)x$", line):
-            rows.append(dict(zip(("kernel", "numba", "ours", "ratio"), m.groups()), setting=setting))
-    return rows
-
-
-def parse_checkpoint(stdout):
-    m = re.search(r"file ([\d.]+) MiB \| load: RSS peak rise ([\d.]+) MiB, tracemalloc peak ([\d.]+) MiB "
-                  r"\(bound: file \+ largest tensor = ([\d.]+) MiB\) \| held after keeping one (\d+) MiB tensor: "
-                  r"([\d.]+) MiB", stdout)
-    if m is None:
-        return []
-    file, rss, traced, bound, kept, held = m.groups()
-    return [{"what": "file size", "mib": file}, {"what": "bound: file + largest tensor", "mib": bound},
-            {"what": "RSS peak rise during load", "mib": rss}, {"what": "tracemalloc peak during load", "mib": traced},
-            {"what": f"RSS held after keeping one {kept} MiB tensor", "mib": held}]
-
-
-# ---------------------------------------------------------------- plots: (axes, rows) -> None
-def _bars(ax, labels, series, unit):
-    """Horizontal bars, one group per label, one bar per series {name: values}."""
-    height = 0.8 / len(series)
-    for i, (name, values) in enumerate(series.items()):
-        bars = ax.barh([y + i * height for y in range(len(labels))], [float(v) for v in values], height, label=name)
-        ax.bar_label(bars, fmt="%g", padding=2, fontsize=8)  # small values stay readable
-    ax.set_yticks([y + height * (len(series) - 1) / 2 for y in range(len(labels))], labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(unit)
-    ax.grid(alpha=0.3, axis="x")
-    if len(series) > 1:
-        ax.legend()
-
-
-def plot_sweep(ax, rows):
-    for key, label in (("numpy", "NumPy floor"), ("minigrad", "minigrad"), ("torch", "PyTorch eager")):
-        pts = [(r["batch"], r[key]) for r in rows if key in r]
-        if pts:
-            ax.plot(*zip(*pts), marker="o", label=label)
-    ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="ms per step")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-
-
-def plot_overhead(ax, rows):
-    _bars(ax, [r["case"] for r in rows], {"NumPy": [r["numpy"] for r in rows],
-                                          "minigrad": [r["minigrad"] for r in rows]}, "µs per op")
-
-
-def plot_train_digits(ax, rows):
-    _bars(ax, [r["framework"] for r in rows], {"seconds": [r["seconds"] for r in rows]}, "seconds to 97% test accuracy")
-
-
-def plot_launch(ax, rows):
-    several = len({r["setting"] for r in rows}) > 1  # host memory, and CuPy arrays on a GPU machine
-    labels = [r["kernel"] + ("\n" + r["setting"].split(";")[0] if several else "") for r in rows]
-    _bars(ax, labels, {"Numba's launch": [r["numba"] for r in rows], "ours": [r["ours"] for r in rows]},
-          "host µs per launch")
-
-
-def plot_checkpoint(ax, rows):
-    _bars(ax, [r["what"] for r in rows], {"MiB": [r["mib"] for r in rows]}, "MiB")
-
-
 STEP_TIME = "minigrad and the hand-written NumPy floor run in one process in alternating blocks; PyTorch in its own."
 BENCHMARKS = [
     Benchmark("mlp_step", "MLP step time vs batch size",
@@ -151,7 +66,7 @@ BENCHMARKS = [
               "python docs/gen_benchmarks.py --sweep",
               [Column("batch", "batch"), Column("numpy", "NumPy floor ms", "{:.3f}"),
                Column("minigrad", "minigrad ms", "{:.3f}"), Column("torch", "PyTorch eager ms", "{:.3f}"),
-               Column("ratio", "minigrad / floor", "{:.2f}")], parse_sweep, plot_sweep),
+               Column("ratio", "minigrad / floor", "{:.2f}")], out.parse_sweep, out.plot_sweep),
     Benchmark("overhead", "Per-op overhead",
               "What minigrad adds to one tiny op: `x * y` on 16 floats, forward (recording the graph) and forward + "
               "backward, per op over a chain of 200, against the same arithmetic in NumPy. This is the cost of "
@@ -159,14 +74,14 @@ BENCHMARKS = [
               "python benchmarks/overhead.py",
               [Column("case", "case"), Column("numpy", "NumPy µs/op"), Column("minigrad", "minigrad µs/op"),
                Column("overhead", "overhead µs/op"), Column("target", "target µs/op", "< {}")],
-              parse_overhead, plot_overhead),
+              out.parse_overhead, out.plot_overhead),
     Benchmark("train_digits", "Time to 97% on digits",
               "Wall time to reach 97% test accuracy on the bundled digits dataset: the example's model (64-256-128-10 "
               "MLP, Adam, batch 32) in minigrad and in PyTorch, from the same initial weights and with the same "
               "batches, each framework in its own process, median of 5 alternating runs.",
               "python benchmarks/train_digits.py",
               [Column("framework", "framework"), Column("seconds", "seconds to 97%"), Column("epochs", "epochs"),
-               Column("accuracy", "test accuracy")], parse_train_digits, plot_train_digits),
+               Column("accuracy", "test accuracy")], out.parse_train_digits, out.plot_train_digits),
     Benchmark("launch_overhead", "CUDA kernel launch overhead",
               "Host time of one launch of our kernels: Numba's generic launch path (it types and marshals every "
               "argument on every call) against ours (`kernels/launch.py`: the compiled kernel and the argument "
@@ -174,13 +89,13 @@ BENCHMARKS = [
               "the driver call is left out of both paths.",
               "python benchmarks/launch_overhead.py",
               [Column("setting", "arrays"), Column("kernel", "kernel"), Column("numba", "Numba µs"),
-               Column("ours", "ours µs"), Column("ratio", "Numba / ours", "{}x")], parse_launch, plot_launch),
+               Column("ours", "ours µs"), Column("ratio", "Numba / ours", "{}x")], out.parse_launch, out.plot_launch),
     Benchmark("checkpoint_memory", "Checkpoint load memory",
               "Peak memory of `minigrad.load` on a checkpoint of one big float32 tensor (381 MiB by default) and "
               "one of 4 MiB, in a fresh process, and what stays held once only the small tensor is kept. The loader "
               "promises a peak of at most the file size plus the largest tensor.",
               "python benchmarks/checkpoint_memory.py",
-              [Column("what", "quantity"), Column("mib", "MiB")], parse_checkpoint, plot_checkpoint),
+              [Column("what", "quantity"), Column("mib", "MiB")], out.parse_checkpoint, out.plot_checkpoint),
     Benchmark("compile_step", "Compiled training step",
               "A training step replayed by the step compiler (`minigrad.compile`) against the same step run eagerly.",
               "python benchmarks/compile_step.py"),
@@ -202,9 +117,9 @@ def sweep():
     for batch in BATCHES:
         row = {"batch": batch}
         for names in groups:
-            out = subprocess.run([sys.executable, __file__, "--sweep-child", names, str(batch)], capture_output=True,
-                                 text=True, check=True)
-            row.update(json.loads(out.stdout.strip().splitlines()[-1]))
+            child = subprocess.run([sys.executable, __file__, "--sweep-child", names, str(batch)],
+                                   capture_output=True, text=True, check=True)
+            row.update(json.loads(child.stdout.strip().splitlines()[-1]))
         print(json.dumps(row), flush=True)
 
 

@@ -2,11 +2,13 @@
 number is typed by hand, a benchmark never run says so, and an output the parser cannot read is an error."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+sys.path.insert(0, str(DOCS))  # gen_benchmarks imports benchmark_output from beside it
 spec = importlib.util.spec_from_file_location("gen_benchmarks", DOCS / "gen_benchmarks.py")
 gen = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gen)
@@ -48,9 +50,9 @@ def test_parsers_read_what_the_benchmarks_print():
     launch = ("CuPy arrays on NVIDIA H100 ; driver call stubbed in both paths:\nkernel  Numba us  ours us  ratio\n"
               "bias_add_kernel (2 arrays)   190.2   4.1   46.4x\n\nhost memory through DLPack; driver call excluded:\n"
               "kernel  Numba us  ours us  ratio\nbias_add_kernel (2 arrays)   73.1   3.6   20.3x\n")
-    rows = gen.parse_launch(launch)
+    rows = gen.out.parse_launch(launch)
     assert [(r["setting"][:4], r["numba"], r["ours"]) for r in rows] == [("CuPy", "190.2", "4.1"),
                                                                          ("host", "73.1", "3.6")]
     digits = "framework   seconds to 97%  epochs  test acc\nminigrad    0.068   3   0.9722\ntorch  0.128  3  0.9750\n"
-    assert [r["seconds"] for r in gen.parse_train_digits(digits)] == ["0.068", "0.128"]
-    assert gen.parse_sweep('{"batch": 16, "numpy": 0.05, "minigrad": 0.1}\n')[0]["ratio"] == 2.0
+    assert [r["seconds"] for r in gen.out.parse_train_digits(digits)] == ["0.068", "0.128"]
+    assert gen.out.parse_sweep('{"batch": 16, "numpy": 0.05, "minigrad": 0.1}\n')[0]["ratio"] == 2.0
