@@ -1,0 +1,315 @@
+"""torch.autograd.profiler: where the time goes, op by op, forward and backward.
+
+    with minigrad.autograd.profiler.profile() as prof:
+        loss = model(x).sum()
+        loss.backward()
+    print(prof.key_averages().table(sort_by="self_cpu_time_total"))
+
+Every op is an event: its forward is named by its Function class (`Mul`, `MatMul`), its backward by its
+graph node (`MulBackward0`), and `with record_function("name"):` adds a range of your own. Events nest:
+an event's total time includes the events inside it, its self time does not (a functional form that
+runs two ops, a range around a training step). key_averages() sums the events of each name: calls,
+self and total time, in microseconds as PyTorch reports them.
+
+Times are host wall-clock (time.perf_counter_ns). CUDA ops only queue their kernels, so on a GPU pass
+use_cuda=True (torch.profiler: activities=[ProfilerActivity.CUDA]): each op then waits for its device
+work, and its time includes the kernels (there is no separate CUDA column).
+
+A profile that is not recording costs nothing: while one records, Function.apply and the engine's
+per-node step are replaced by timed versions (below), and put back when it stops.
+"""
+
+import json
+import os
+import threading
+import time
+
+_active = None  # the profile recording now, if any (one at a time, as in PyTorch)
+_local = threading.local()  # per thread: the stack of open events (for self times)
+
+
+class _Open:
+    """An event being timed: its name, input shapes, start time and the total time of its children."""
+
+    __slots__ = ("name", "shapes", "start", "children")
+
+    def __init__(self, name, shapes):
+        self.name, self.shapes, self.children = name, shapes, 0
+        self.start = time.perf_counter_ns()
+
+
+def _begin(name, shapes=()):
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    stack.append(_Open(name, shapes))
+
+
+def _end(profile):
+    stack = _local.stack
+    event = stack.pop()
+    end = time.perf_counter_ns()
+    total = end - event.start
+    if stack:
+        stack[-1].children += total
+    profile._events.append(FunctionEvent(event.name, event.start, end, total - event.children, event.shapes,
+                                         threading.get_ident()))
+
+
+class FunctionEvent:
+    """One timed event; times in microseconds."""
+
+    __slots__ = ("name", "start_ns", "end_ns", "self_ns", "input_shapes", "thread")
+
+    def __init__(self, name, start_ns, end_ns, self_ns, input_shapes, thread):
+        self.name, self.start_ns, self.end_ns, self.self_ns = name, start_ns, end_ns, self_ns
+        self.input_shapes, self.thread = input_shapes, thread
+
+    key = property(lambda self: self.name)
+    cpu_time_total = property(lambda self: (self.end_ns - self.start_ns) / 1000)
+    self_cpu_time_total = property(lambda self: self.self_ns / 1000)
+
+    def __repr__(self):
+        return f"<FunctionEvent name={self.name} cpu_time_total={self.cpu_time_total:.3f}us>"
+
+
+class FunctionEventAvg:
+    """The events of one name (and input shapes, when grouped by them), summed."""
+
+    def __init__(self, key, input_shapes=None):
+        self.key, self.input_shapes = key, input_shapes
+        self.count, self.cpu_time_total, self.self_cpu_time_total = 0, 0.0, 0.0
+
+    def add(self, event):
+        self.count += 1
+        self.cpu_time_total += event.cpu_time_total
+        self.self_cpu_time_total += event.self_cpu_time_total
+        return self
+
+    @property
+    def cpu_time(self):
+        """The average total time of one call."""
+        return self.cpu_time_total / self.count if self.count else 0.0
+
+    @property
+    def self_cpu_time(self):
+        return self.self_cpu_time_total / self.count if self.count else 0.0
+
+    def __repr__(self):
+        return (f"<FunctionEventAvg key={self.key} self_cpu_time={self.self_cpu_time_total:.3f}us "
+                f"cpu_time={self.cpu_time_total:.3f}us count={self.count}>")
+
+
+_SORT_KEYS = ("cpu_time", "cpu_time_total", "self_cpu_time", "self_cpu_time_total", "count")
+
+
+class EventList(list):
+    """A list of events (or of their averages), printable as PyTorch's table."""
+
+    def table(self, sort_by=None, row_limit=100, max_name_column_width=55, header=None, top_level_events_only=False):
+        """The events as a text table, sorted by sort_by (descending): one of cpu_time, cpu_time_total,
+        self_cpu_time, self_cpu_time_total, count; row_limit rows at most (-1: all)."""
+        rows = list(self)
+        if sort_by is not None:
+            if "cuda" in sort_by or "device" in sort_by:
+                raise ValueError(f"sort_by={sort_by!r}: minigrad's profiler measures host time only (on a GPU, "
+                                 "use_cuda=True folds each op's kernel time into it); sort by one of "
+                                 f"{', '.join(_SORT_KEYS)}")
+            if sort_by not in _SORT_KEYS:
+                raise ValueError(f"sort_by must be one of {', '.join(_SORT_KEYS)}, got {sort_by!r}")
+            rows.sort(key=lambda e: getattr(e, sort_by), reverse=True)
+        if row_limit is not None and row_limit >= 0:
+            rows = rows[:row_limit]
+        return _table(rows, sum(e.self_cpu_time_total for e in self), max_name_column_width, header)
+
+    def total_average(self):
+        """All the events summed, as one FunctionEventAvg named "Total"."""
+        total = FunctionEventAvg("Total")
+        for e in self:
+            total.add(e) if isinstance(e, FunctionEvent) else _merge(total, e)
+        return total
+
+    def __str__(self):
+        return self.table()
+
+
+def _merge(into, avg):
+    into.count += avg.count
+    into.cpu_time_total += avg.cpu_time_total
+    into.self_cpu_time_total += avg.self_cpu_time_total
+
+
+def _time(us):
+    """PyTorch's format: 12.345us, 1.234ms, 1.234s."""
+    if us >= 1e6:
+        return f"{us / 1e6:.3f}s"
+    if us >= 1e3:
+        return f"{us / 1e3:.3f}ms"
+    return f"{us:.3f}us"
+
+
+def _table(rows, self_total, name_width, header):
+    """PyTorch's layout; the percentages are of the self time of all events (which adds up to 100%)."""
+    shapes = any(getattr(r, "input_shapes", None) for r in rows)
+    width = min(max([len("Name")] + [len(r.key) for r in rows]) + 2, name_width)
+    percent = 100 / (self_total or 1.0)
+
+    def line(name, cells, last=""):
+        return f"{name[:width - 2]:>{width}}" + "".join(f"{c:>14}" for c in cells) + (f"  {last}" if last else "")
+
+    heads = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
+    rule = "-" * (width + 14 * len(heads) + (30 if shapes else 0))
+    out = ([header] if header else []) + [rule, line("Name", heads, "Input Shapes" if shapes else ""), rule]
+    for r in rows:
+        cells = [f"{r.self_cpu_time_total * percent:.2f}%", _time(r.self_cpu_time_total),
+                 f"{r.cpu_time_total * percent:.2f}%", _time(r.cpu_time_total),
+                 _time(r.cpu_time_total / max(r.count, 1)), str(r.count)]
+        out.append(line(r.key, cells, str(r.input_shapes) if shapes else ""))
+    return "\n".join(out + [rule, f"Self CPU time total: {_time(self_total)}", ""])
+
+
+class profile:
+    """Record every op's forward and backward (and record_function ranges) while the block runs:
+    `with profile() as prof:`, then prof.key_averages().table(...). enabled=False records nothing;
+    use_cuda / use_device="cuda" make each op wait for its GPU work (see the module docstring);
+    record_shapes keeps each op's input shapes (key_averages(group_by_input_shape=True))."""
+
+    def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False, with_flops=False,
+                 profile_memory=False, with_stack=False, with_modules=False, use_kineto=False, use_cpu=True,
+                 experimental_config=None, acc_events=False, custom_trace_id_callback=None):
+        unsupported = [name for name, on in (("with_flops", with_flops), ("profile_memory", profile_memory),
+                                             ("with_stack", with_stack), ("with_modules", with_modules)) if on]
+        if unsupported:
+            raise NotImplementedError(f"profile({'=True, '.join(unsupported)}=True) is not implemented in minigrad: "
+                                      "its profiler measures time and call counts (and input shapes) per op")
+        self.enabled, self.record_shapes = enabled, record_shapes
+        self.sync = use_cuda or use_device not in (None, "cpu")
+        self._events = []
+        self._recording = False
+
+    def __enter__(self):
+        if self.enabled:
+            _start(self)
+        return self
+
+    def __exit__(self, *exc):
+        if self._recording:
+            _stop(self)
+
+    def events(self):
+        """Every event recorded, in the order they ended."""
+        self._check_finished()
+        return EventList(self._events)
+
+    function_events = property(events)
+
+    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
+        """One FunctionEventAvg per event name (and input shapes, if group_by_input_shape)."""
+        self._check_finished()
+        groups = {}
+        for e in self._events:
+            key = (e.name, str(e.input_shapes)) if group_by_input_shape else e.name
+            if key not in groups:
+                groups[key] = FunctionEventAvg(e.name, e.input_shapes if group_by_input_shape else None)
+            groups[key].add(e)
+        return EventList(groups.values())
+
+    def total_average(self):
+        return self.events().total_average()
+
+    def table(self, **options):
+        return self.key_averages().table(**options)
+
+    def export_chrome_trace(self, path):
+        """The events as a Chrome trace (chrome://tracing, Perfetto): one complete event per op."""
+        self._check_finished()
+        trace = [{"name": e.name, "ph": "X", "cat": "cpu_op", "ts": e.start_ns / 1000,
+                  "dur": (e.end_ns - e.start_ns) / 1000, "pid": os.getpid(), "tid": e.thread}
+                 for e in self._events]
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"traceEvents": trace}, f)
+
+    def _check_finished(self):
+        if self._recording:
+            raise RuntimeError("Profiler didn't finish running: read the results after the `with profile()` block")
+
+    def __str__(self):
+        return self.table()
+
+
+class record_function:
+    """`with record_function("name"):` (or as a decorator): a range of your own in the profile,
+    timed like an op; nothing happens when no profile records."""
+
+    def __init__(self, name, args=None):
+        self.name = name
+        self.profile = None
+
+    def __enter__(self):
+        self.profile = _active
+        if self.profile is not None:
+            _begin(self.name)
+        return self
+
+    def __exit__(self, *exc):
+        if self.profile is not None:
+            _end(self.profile)
+            self.profile = None
+
+    def __call__(self, fn):
+        def wrapped(*args, **kwargs):
+            with record_function(self.name):
+                return fn(*args, **kwargs)
+
+        wrapped.__name__, wrapped.__doc__, wrapped.__wrapped__ = fn.__name__, fn.__doc__, fn
+        return wrapped
+
+
+# ---------------------------------------------------------------- the timed entry points
+_plain = {}  # what _start replaced, for _stop to put back
+
+
+def _start(profile):
+    global _active
+    if _active is not None:
+        raise RuntimeError("Profiler is already enabled: one profile records at a time (stop the other first)")
+    _active, profile._recording = profile, True
+    _plain["apply"], _plain["step"] = Function.__dict__["apply"], engine._Pass.step
+    Function.apply = classmethod(_timed_apply)
+    engine._Pass.step = _timed_step
+
+
+def _stop(profile):
+    global _active
+    Function.apply, engine._Pass.step = _plain["apply"], _plain["step"]
+    _active, profile._recording = None, False
+
+
+def _timed_apply(cls, *args, **options):
+    """Function.apply, timed: the forward of op `cls`."""
+    profile = _active
+    _begin(cls.__name__, [list(a.shape) for a in args if isinstance(a, Tensor)] if profile.record_shapes else ())
+    try:
+        out = _plain["apply"].__func__(cls, *args, **options)
+        if profile.sync:
+            out.device.backend.synchronize()
+    finally:
+        _end(profile)
+    return out
+
+
+def _timed_step(self, fn, g, *rest):
+    """The engine's step, timed: the backward of node `fn` (and sending its gradients on)."""
+    profile = _active
+    _begin(fn.name(), [list(g.shape)] if profile.record_shapes and hasattr(g, "shape") else ())
+    try:
+        _plain["step"](self, fn, g, *rest)
+        if profile.sync:
+            fn.device.backend.synchronize()
+    finally:
+        _end(profile)
+
+
+from ..tensor import Tensor  # noqa: E402
+from . import engine  # noqa: E402
+from .function import Function  # noqa: E402
