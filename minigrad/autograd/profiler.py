@@ -149,22 +149,25 @@ def _time(us):
 
 
 def _table(rows, self_total, name_width, header):
-    """PyTorch's layout; the percentages are of the self time of all events (which adds up to 100%)."""
+    """PyTorch's layout (12-wide columns, two spaces apart); the percentages are of the self time of
+    all events, which adds up to 100%."""
+    width = min(max([len("Name")] + [len(r.key) for r in rows]) + 4, name_width)
     shapes = any(getattr(r, "input_shapes", None) for r in rows)
-    width = min(max([len("Name")] + [len(r.key) for r in rows]) + 2, name_width)
     percent = 100 / (self_total or 1.0)
+    heads = ["Name", "Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
+    widths = [width] + [12] * 6 + ([30] if shapes else [])
 
-    def line(name, cells, last=""):
-        return f"{name[:width - 2]:>{width}}" + "".join(f"{c:>14}" for c in cells) + (f"  {last}" if last else "")
+    def line(cells):
+        return "".join(f"{str(c)[:w]:>{w}}  " for c, w in zip(cells, widths))
 
-    heads = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
-    rule = "-" * (width + 14 * len(heads) + (30 if shapes else 0))
-    out = ([header] if header else []) + [rule, line("Name", heads, "Input Shapes" if shapes else ""), rule]
+    rule = "".join("-" * w + "  " for w in widths)
+    out = ([header] if header else []) + [rule, line(heads + (["Input Shapes"] if shapes else [])), rule]
     for r in rows:
-        cells = [f"{r.self_cpu_time_total * percent:.2f}%", _time(r.self_cpu_time_total),
-                 f"{r.cpu_time_total * percent:.2f}%", _time(r.cpu_time_total),
-                 _time(r.cpu_time_total / max(r.count, 1)), str(r.count)]
-        out.append(line(r.key, cells, str(r.input_shapes) if shapes else ""))
+        out.append(line([r.key[:width - 3] + "..." if len(r.key) > width else r.key,
+                         f"{r.self_cpu_time_total * percent:.2f}%", _time(r.self_cpu_time_total),
+                         f"{r.cpu_time_total * percent:.2f}%", _time(r.cpu_time_total),
+                         _time(r.cpu_time_total / max(r.count, 1)), r.count]
+                        + ([r.input_shapes] if shapes else [])))
     return "\n".join(out + [rule, f"Self CPU time total: {_time(self_total)}", ""])
 
 

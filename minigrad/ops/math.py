@@ -6,7 +6,7 @@
     reciprocal  f' = -y^2           sigmoid  f' = y (1 - y)         logit    f' = 1/(x (1 - x))
     relu     f' = [y > 0]           square   x ** 2 (pow's node, as in PyTorch)
 
-    xlogy(x, y) = x log y (0 where x = 0)     dx = g log y (0 where x = 0)     dy = g x / y
+    xlogy(x, y) = x log y (0 where x = 0)     dx = g log y (0 where x = 0, y <= 0)     dy = g x / y
 
 All but relu and square are float-only, as the rest of minigrad: an integer tensor is refused, not
 promoted. Trigonometric and hyperbolic functions are in trig.py; abs, sign, clamp and rounding in
@@ -172,23 +172,25 @@ class Logit(Function):
 class Xlogy(Function):
     """x log y, 0 where x = 0 (unless y is NaN, as in PyTorch); either may be a Python number."""
 
-    saved_inputs = {0: (1,), 1: (0, 1)}  # dx = g log y, dy = g x / y
+    saved_inputs = {0: (0, 1), 1: (0, 1)}  # dx = g log y (but see backward), dy = g x / y
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return x * self.log_y(x, y)
+        return x * self.log_where(x, y, (x == 0) & ~self.xp.isnan(y))
 
-    def log_y(self, x, y):
-        """log y, taken as 0 where x = 0 and y is not NaN (no log(0) = -inf to multiply by 0)."""
-        xp = self.xp
+    def log_where(self, x, y, zero):
+        """log y, taken as 0 where `zero` (no log(0) = -inf to be multiplied by 0)."""
         like = x if hasattr(x, "dtype") else y
-        y = xp.asarray(y, dtype=like.dtype) if not hasattr(y, "dtype") else y  # a number takes x's dtype
-        return xp.log(xp.where((x == 0) & ~xp.isnan(y), 1, y))
+        y = self.xp.asarray(y, dtype=like.dtype) if not hasattr(y, "dtype") else y  # a number takes x's dtype
+        return self.xp.log(self.xp.where(zero, 1, y))
 
     def backward(self, g):
         x, y = self.x, self.y
-        dx = sum_to(g * self.log_y(x, y), x.shape) if self.needs_input_grad[0] else None
-        dy = sum_to(g * x / y, y.shape) if self.needs_input_grad[1] else None
+        dx = dy = None
+        if self.needs_input_grad[0]:  # PyTorch's rule: dx = g log y, but 0 where x = 0 and y <= 0
+            dx = sum_to(g * self.log_where(x, y, (x == 0) & (y <= 0)), x.shape)
+        if self.needs_input_grad[1]:
+            dy = sum_to(g * x / y, y.shape)
         return dx, dy
 
 

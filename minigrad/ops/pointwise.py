@@ -45,7 +45,7 @@ class Lerp(Function):
 
 
 class LerpTensor(Lerp):
-    pass  # a tensor weight: PyTorch's LerpBackward1
+    node = "LerpBackward1"  # a tensor weight
 
 
 class Addcmul(Function):

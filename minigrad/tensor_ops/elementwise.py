@@ -252,7 +252,7 @@ class ElementwiseOps:
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         return ops.fill.normal_(self, mean, std, generator)
 
-    def random_(self, from_=0, to=None, *, generator=None):
+    def random_(self, from_=None, to=None, *, generator=None):
         return ops.fill.random_(self, from_, to, generator)
 
     def bernoulli_(self, p=0.5, *, generator=None):
