@@ -225,8 +225,10 @@ DIFFERENCES = [
     " refused on a tensor that requires grad while grad mode records (PyTorch records them on non-leaf tensors);"
     " under `no_grad()`, or on tensors that need no gradient, they write in place as in PyTorch.",
     "- `linalg.svd`, `qr` and `eigh` are one graph node each, printed `LinalgSvdBackward` (PyTorch:"
-    " `LinalgSvdBackward0`); the gradient of `det` at an exactly singular matrix raises (PyTorch goes through an"
-    " SVD); `diagonal()` is a read-only view on the CPU (NumPy's), where PyTorch's is writable. `cdist` is the"
+    " `LinalgSvdBackward0`); the gradient of `det` at an exactly singular matrix is its cofactor matrix (through"
+    " an SVD, as finite differences confirm; torch 2.13 returns zeros for [[1, 2], [2, 4]]), and NaN on a real"
+    " GPU, where CuPy does not report singular matrices; `diagonal()` is a read-only view on the CPU (NumPy's),"
+    " where PyTorch's is writable. `cdist` is the"
     " direct distance (a `vector_norm` of the differences: `compute_mode` is accepted, no matrix-product"
     " shortcut), and `cross` without `dim` warns as PyTorch does.",
     "- `unique` always returns sorted values (`sorted=False` is accepted) and, like `bincount`, `histc` and"

@@ -78,7 +78,8 @@ class _TracedLinalg:
                 return real(*args, **kwargs)
             import minigrad.linalg  # (it builds on the ops, which import this module)
 
-            return Traced(getattr(minigrad.linalg, name)(*map(self.xp._tensor, args), **kwargs))
+            result = getattr(minigrad.linalg, name)(*map(self.xp._tensor, args), **kwargs)
+            return tuple(map(Traced, result)) if isinstance(result, tuple) else Traced(result)  # (svd, eigh: tuples)
 
         return call
 

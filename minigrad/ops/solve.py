@@ -2,7 +2,7 @@
 Cholesky factor, on xp.linalg (NumPy's LAPACK on CPU, cuSOLVER through CuPy on GPU). A^-T is the
 inverse of A's transpose; g is the gradient of the result:
 
-    det       y = det A                 dA = g y A^-T
+    det       y = det A                 dA = g C, C = y A^-T the cofactors (through an SVD if A is singular)
     slogdet   (sign, ln |det A|)        dA = g A^-T         (sign is a step: no gradient)
     inv       Y = A^-1                  dA = -Y^T g Y^T
     solve     X = A^-1 B  (A X = B)     dB = A^-T g         dA = -dB X^T
@@ -10,8 +10,7 @@ inverse of A's transpose; g is the gradient of the result:
                                         its diagonal halved, sym(M) = (M + M^T) / 2 (PyTorch's choice)
 
 The backwards are written with xp.linalg and matmul only, so under create_graph they run on minigrad's
-own ops again (traced_xp.py): second derivatives come for free. The gradient of det at an exactly
-singular matrix needs A^-1 and raises, where PyTorch goes through an SVD.
+own ops again (traced_xp.py): second derivatives come for free (except det's at a singular matrix).
 
     >>> import minigrad as mg
     >>> A = mg.tensor([[2.0, 1.0], [1.0, 3.0]])
@@ -32,6 +31,27 @@ def _t(a):
     return a.swapaxes(-1, -2)
 
 
+def _inverse_transpose(xp, a, op):
+    """A^-T, for slogdet's gradient; an exactly singular A has none (NumPy raises)."""
+    try:
+        return _t(xp.linalg.inv(a))
+    except ValueError:  # numpy.linalg.LinAlgError
+        raise RuntimeError(f"{op} backward: a matrix of shape {tuple(a.shape)} is singular: ln |det| is -inf there "
+                           "and has no gradient") from None
+
+
+def _cofactors(xp, a, det):
+    """The cofactor matrix C = det(A) A^-T, det's gradient: through the inverse, or, where NumPy finds A
+    exactly singular (no inverse), through an SVD A = U S V^T: C = det(U) det(V) U diag(prod_{j != i} s_j) V^T.
+    (CuPy does not report singular matrices: there the inverse's infinities give NaN.)"""
+    try:
+        return det[..., None, None] * _t(xp.linalg.inv(a))
+    except ValueError:  # numpy.linalg.LinAlgError
+        u, s, vh = xp.linalg.svd(a)
+        others = xp.where(xp.eye(s.shape[-1], dtype=bool), 1, s[..., None, :]).prod(axis=-1)  # prod_{j != i} s_j
+        return (xp.linalg.det(u) * xp.linalg.det(vh))[..., None, None] * ((u * others[..., None, :]) @ vh)
+
+
 class Det(Function):
     node = "LinalgDetBackward0"
     saves_output = (0,)
@@ -42,7 +62,7 @@ class Det(Function):
         return self.y
 
     def backward(self, g):
-        return ((g * self.y)[..., None, None] * _t(self.xp.linalg.inv(self.a)),)
+        return (g[..., None, None] * _cofactors(self.xp, self.a, self.y),)
 
 
 class Slogdet(Function):
@@ -55,7 +75,7 @@ class Slogdet(Function):
         return self.xp.linalg.slogdet(a)[1]
 
     def backward(self, g):
-        return (g[..., None, None] * _t(self.xp.linalg.inv(self.a)),)
+        return (g[..., None, None] * _inverse_transpose(self.xp, self.a, "linalg.slogdet"),)
 
 
 class Inv(Function):
