@@ -15,7 +15,8 @@ not implemented: put the steps to profile in the `with` block.
 import enum
 
 from .autograd import profiler as _autograd_profiler
-from .autograd.profiler import EventList, FunctionEvent, FunctionEventAvg, record_function
+from .autograd.profiler import record_function
+from .autograd.profiler_util import EventList, FunctionEvent, FunctionEventAvg
 
 __all__ = ["EventList", "FunctionEvent", "FunctionEventAvg", "ProfilerActivity", "profile", "record_function"]
 
