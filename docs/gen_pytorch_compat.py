@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import minigrad
+import minigrad.autograd.functional
+import minigrad.autograd.profiler
 import minigrad.distributed
 import minigrad.nn.functional
 import minigrad.nn.parallel
@@ -99,6 +101,35 @@ SURFACE = [
         init_process_group destroy_process_group is_initialized is_available get_rank get_world_size barrier
         all_reduce broadcast all_gather all_gather_object reduce_scatter reduce gather scatter ReduceOp"""),
     ("Data parallel", "torch.nn.parallel", minigrad.nn.parallel, "DistributedDataParallel"),
+    # surface2: more elementwise math, in-place forms, linear algebra, counts, autograd.functional, profiler
+    ("More elementwise math", "torch", minigrad, """
+        asin acos atan atan2 arcsin arccos arctan arctan2 sinh cosh asinh acosh atanh arcsinh arccosh arctanh
+        hypot sinc deg2rad rad2deg exp2 reciprocal square logit xlogy lerp addcmul addcdiv clamp_min clamp_max"""),
+    ("In-place functions", "torch", minigrad, """
+        abs_ absolute_ acos_ acosh_ asin_ asinh_ atan_ atanh_ arccos_ arcsin_ arctan_ ceil_ clamp_ clip_ cos_ cosh_
+        deg2rad_ erf_ exp_ exp2_ expm1_ fix_ floor_ log_ log10_ log1p_ log2_ logit_ neg_ negative_ rad2deg_
+        reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ trunc_ xlogy_"""),
+    ("In-place Tensor methods", "torch.Tensor", minigrad.Tensor, """
+        abs_ acos_ asin_ atan_ atan2_ sin_ cos_ tan_ sinh_ cosh_ tanh_ exp_ exp2_ expm1_ log_ log2_ log10_ log1p_
+        sqrt_ rsqrt_ reciprocal_ square_ sigmoid_ relu_ logit_ xlogy_ erf_ neg_ pow_ sign_ floor_ ceil_ round_ trunc_
+        clamp_min_ clamp_max_ hypot_ lerp_ addcmul_ addcdiv_ eq_ ne_ lt_ le_ gt_ ge_ logical_not_ logical_and_
+        bitwise_and_ cumsum_ cumprod_ tril_ triu_ squeeze_ unsqueeze_ t_ transpose_ swapaxes_ random_ bernoulli_
+        exponential_"""),
+    ("Linear algebra", "torch", minigrad, """
+        det slogdet logdet inverse svd qr cholesky cross trace diag diagonal diag_embed cdist"""),
+    ("More of torch.linalg", "torch.linalg", minigrad.linalg, """
+        det slogdet inv solve cholesky qr eigh eigvalsh svd svdvals cross diagonal"""),
+    ("Running sums, counts and search", "torch", minigrad, """
+        cumprod diff unique bincount histc searchsorted clone"""),
+    ("More Tensor methods (surface2)", "torch.Tensor", minigrad.Tensor, """
+        asin acos atan atan2 sinh cosh asinh acosh atanh hypot sinc deg2rad rad2deg exp2 reciprocal square logit
+        xlogy lerp addcmul addcdiv clamp_min clamp_max bitwise_and bitwise_or bitwise_xor bitwise_not cumprod diff
+        unique bincount histc det slogdet logdet inverse svd qr cholesky cross trace diag diagonal diag_embed"""),
+    ("Memory formats", "torch", minigrad, "memory_format preserve_format contiguous_format channels_last"),
+    ("autograd.functional", "torch.autograd.functional", minigrad.autograd.functional, """
+        jacobian hessian vjp jvp hvp vhp"""),
+    ("Profilers", "torch.autograd.profiler", minigrad.autograd.profiler, "profile record_function"),
+    ("torch.profiler", "torch.profiler", minigrad.profiler, "profile record_function ProfilerActivity"),
 ]
 
 # Names PyTorch has that minigrad deliberately leaves out, and why.
@@ -187,7 +218,7 @@ DIFFERENCES = [
     " `argsort` and `topk` are always stable (`stable=False` is accepted).",
     "- `x[[[0, 1], [1, 2]]]` (a list holding sequences) raises, where PyTorch 2.13 still reads it as"
     " `x[[0, 1], [1, 2]]` with a deprecation warning; `scatter(..., reduce=)` and einsum's sublist form are"
-    " not supported; matrix norms `'nuc'`, 2 and -2 (an SVD) raise NotImplementedError.",
+    " not supported.",
     # nn's block
     "- Elementwise losses (`mse_loss`, `l1_loss`, `smooth_l1_loss`, `huber_loss`, `kl_div`) refuse an input and"
     " target of different shapes, where PyTorch broadcasts them with a warning.",
@@ -211,6 +242,27 @@ DIFFERENCES = [
     " (`group=None`), `async_op=True` returns a handle whose work is already done, and every collective first"
     " checks that all ranks agree on its shape and dtype (PyTorch's `TORCH_DISTRIBUTED_DEBUG=DETAIL`; set"
     " `MINIGRAD_DISTRIBUTED_DEBUG=OFF` to skip). An uncaught exception on one rank aborts all ranks.",
+    # surface2
+    "- In-place forms (`x.sin_()`, `torch.sin_(x)`, `x.unsqueeze_(0)`, the random fills) follow minigrad's rule:"
+    " refused on a tensor that requires grad while grad mode records (PyTorch records them on non-leaf tensors);"
+    " under `no_grad()`, or on tensors that need no gradient, they write in place as in PyTorch.",
+    "- `linalg.svd`, `qr` and `eigh` are one graph node each, printed `LinalgSvdBackward` (PyTorch:"
+    " `LinalgSvdBackward0`); the gradient of `det` at an exactly singular matrix is its cofactor matrix (through"
+    " an SVD, as finite differences confirm; torch 2.13 returns zeros for [[1, 2], [2, 4]]), and NaN on a real"
+    " GPU, where CuPy does not report singular matrices; `diagonal()` is a read-only view on the CPU (NumPy's),"
+    " where PyTorch's is writable. `cdist` is the"
+    " direct distance (a `vector_norm` of the differences: `compute_mode` is accepted, no matrix-product"
+    " shortcut), and `cross` without `dim` warns as PyTorch does.",
+    "- `unique` always returns sorted values (`sorted=False` is accepted) and, like `bincount`, `histc` and"
+    " `searchsorted`, results without a graph (PyTorch gives `unique` a node whose backward raises).",
+    "- `autograd.functional`: `vectorize=` and `strategy=` are accepted and the results are those of reverse mode;"
+    " `jvp` and `hvp` use the double-backward trick, so the ops involved need second derivatives.",
+    "- The profiler names a forward by its Function class (`Mul`, `MatMul`) where PyTorch prints `aten::mul`, and"
+    " a backward by its node (`MulBackward0`); it measures host time only (with `use_cuda=True` each op waits"
+    " for its kernels, so their time is included; there are no CUDA columns); `schedule=`, `profile_memory`,"
+    " `with_stack`, `with_flops` and `with_modules` raise NotImplementedError.",
+    "- `channels_last` memory formats raise NotImplementedError (a convolution layout); `preserve_format` and"
+    " `contiguous_format` are accepted and change nothing.",
 ]
 
 
