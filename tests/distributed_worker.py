@@ -187,6 +187,10 @@ def main():
     elif scenario == "api":
         result = api()
     elif scenario == "dead_rank":
+        # both ranks up (a loaded machine can start one seconds after the other), then a 2 s timeout
+        dist.barrier()
+        dist.destroy_process_group()
+        dist.init_process_group("mpi", timeout=2)
         if dist.get_rank() == 1:
             sys.exit(0)  # leaves without a word: the others must not wait forever
         dist.all_reduce(mg.ones(3))
