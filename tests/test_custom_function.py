@@ -230,7 +230,11 @@ def test_outputs_that_are_not_tensors_pass_through_and_unused_outputs_get_zeros(
     assert Split.received[0][0] is None
     np.testing.assert_allclose(host(x.grad), np.full(3, 3.0))
     x.grad = None
-    a, b = Split.apply(x)[:2]
+    a, b = Split.apply(x * 1)[:2]
+    # one node, as PyTorch prints it: the same name and address for every output, the inputs' nodes next
+    assert repr(a.grad_fn) == repr(b.grad_fn) and repr(a.grad_fn).startswith("<SplitBackward object at 0x")
+    (node, _), = a.grad_fn.next_functions
+    assert node.name() == "MulBackward0" and b.grad_fn.next_functions == a.grad_fn.next_functions
     (a.sum() + b.sum()).backward()  # both outputs: their gradients meet in one backward call
     np.testing.assert_allclose(host(x.grad), np.full(3, 5.0))
     assert gradcheck(lambda t: Split.apply(t)[:2], (x,))

@@ -265,8 +265,14 @@ class _Output(Function):
         """Its ctx's name: in PyTorch every output of the Function has the ctx itself as grad_fn."""
         return self.inputs[0].grad_fn.name() if self.inputs else "released output"
 
+    @property
+    def next_functions(self):
+        """Its ctx's: the Function's inputs, as for PyTorch's one node shared by all outputs."""
+        return self.inputs[0].grad_fn.next_functions if self.inputs else ()
+
     def __repr__(self):
-        return f"<{type(self.inputs[0].grad_fn).__name__}>" if self.inputs else "<released output>"
+        """The ctx's name and address: every output prints the same node, as in PyTorch."""
+        return f"<{self.name()} object at {id(self.inputs[0].grad_fn if self.inputs else self):#x}>"
 
 
 def once_differentiable(backward):
