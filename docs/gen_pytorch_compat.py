@@ -232,7 +232,8 @@ DIFFERENCES = [
     " 3.14) starts with the caller's modes rather than the defaults.",
     "- `create_graph=True` runs each op's own backward on recorded arrays; an op whose backward reads an array"
     " its forward derived (`cross_entropy`'s softmax) raises NotImplementedError naming the op, where PyTorch"
-    " has a hand-written double backward (`nll_loss(log_softmax(x))` is the same loss and supports it).",
+    " has a hand-written double backward (`nll_loss(log_softmax(x))` is the same loss and supports it);"
+    " `cumprod`'s second derivative raises too (PyTorch switches to an O(n²) formula for it).",
     "- Inference tensors are the results of ops run under `inference_mode()` (factories there make normal"
     " tensors), and saving one in a graph is refused when that graph's backward runs, not when it is recorded.",
     "- Custom Functions: `ctx.mark_dirty` (in-place custom forwards), `jvp`/`vmap` and `is_grads_batched` are"

@@ -43,6 +43,7 @@ CASES = {
     "shapes": (lambda a, b: (mg.cat([a, b]) ** 2).sum() + mg.stack([a, b]).sum() ** 2 + (a.reshape(3, 2).T ** 3).sum(),
                [(2, 3), (2, 3)]),
     "broadcasting": (lambda a, b: (a * b - a / (b * b + 1)) ** 2, [(3, 1), (4,)]),
+    "cumsum_flip": (lambda x: x.cumsum(1).sin() + x.flip(0) ** 3, [(3, 4)]),
 }
 
 
@@ -158,6 +159,8 @@ def test_ops_whose_backward_cannot_be_recorded_raise_naming_the_op():
         grad(F.cross_entropy(x, mg.tensor([0, 1, 2])), x, create_graph=True)
     (g,) = grad(F.cross_entropy(x, mg.tensor([0, 1, 2])), x)  # first derivatives are fine
     assert g.shape == (3, 4)
+    with pytest.raises(NotImplementedError, match=r"CumprodBackward0 cannot be differentiated twice.*first zero"):
+        grad(x.cumprod(1).sum(), x, create_graph=True)
 
 
 class _Cube(mg.autograd.Function):

@@ -133,6 +133,14 @@ class Traced:
     def min(self, axis=None, keepdims=False):
         return op(sort.Amin, self, dim=axis, keepdim=keepdims)
 
+    def cumsum(self, axis, dtype=None):
+        return op(scan.Cumsum, self if dtype is None else self.astype(dtype, copy=False), dim=axis)
+
+    def cumprod(self, axis, dtype=None):
+        # (cumprod's own backward: its branches at the first zero of a slice are not differentiable again
+        # where a slice has two zeros, and a silently wrong second derivative is worse than none)
+        raise NotRecordable("branches at the first zero of each slice, which minigrad cannot differentiate again")
+
     def reshape(self, *shape):
         shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         return self if shape == self.shape else op(shape_ops.Reshape, self, shape=shape)
@@ -238,7 +246,7 @@ def from_tensor(t, like):
     return Traced(t) if isinstance(like, Traced) else t._data
 
 
-from ..ops import arith, convert, linalg, piecewise, reduce, sort  # noqa: E402  (the ops import autograd)
+from ..ops import arith, convert, linalg, piecewise, reduce, scan, sort  # noqa: E402  (the ops import autograd)
 from ..ops import index as index_ops  # noqa: E402
 from ..ops import shape as shape_ops  # noqa: E402
 from ..tensor import Tensor  # noqa: E402

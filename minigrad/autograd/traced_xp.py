@@ -1,7 +1,7 @@
 """`self.xp` of a backward traced for create_graph: NumPy's names, answered with recorded minigrad ops.
 
     exp log sqrt tanh abs           the ops themselves          where, maximum, minimum, clip
-    broadcast_to moveaxis swapaxes  shape ops                   zeros ones full empty (*_like)
+    broadcast_to moveaxis flip ...  shape ops                   zeros ones full empty (*_like)
     concatenate stack take_along_axis sum mean matmul           add.at (recorded scatter-add)
     linalg.inv linalg.solve ...     minigrad.linalg's ops
 
@@ -207,6 +207,9 @@ class TracedXP:
         order.insert(destination % x.ndim, source % x.ndim)
         return x.transpose(order)
 
+    def flip(self, x, axis=None):
+        return op(reorder.Flip, x, dims=axis) if isinstance(x, Traced) else self.real.flip(x, axis)
+
     def expand_dims(self, x, axis):
         shape = list(value(x).shape)
         shape.insert(axis % (len(shape) + 1), 1)
@@ -268,6 +271,6 @@ class TracedXP:
         return self.full(value(x).shape, fill_value, dtype or value(x).dtype)
 
 
-from ..ops import arith, join, linalg, math, piecewise, trig  # noqa: E402
+from ..ops import arith, join, linalg, math, piecewise, reorder, trig  # noqa: E402
 from ..ops import shape as shape_ops  # noqa: E402
 from ..tensor import Tensor  # noqa: E402
