@@ -5,6 +5,11 @@ None, ..., int/bool tensors, lists and masks; negative steps refused; indices ch
     advanced index (int/bool tensors)       y = a copy         dx = zeros, then g *added* at index,
                                                                so repeated indices accumulate
 
+Index tensors on a GPU are checked there (backend/checks.py): a bad one raises at the next read, with
+no sync on the way; host data (lists, CPU tensors) is checked at once. A mask is turned into the
+integer positions of its True values (x[mask] is x[mask.nonzero()]): counting them is the one sync
+PyTorch makes too, and backward reuses them. `x[mask] = v` with one value is masked_fill_: no sync.
+
 gather, scatter and index_select, which index along one dim, are in gather.py.
 
     >>> import minigrad as mg
@@ -14,14 +19,19 @@ gather, scatter and index_select, which index along one dim, are in gather.py.
             [4., 5.]]), tensor([3., 3.]))
 """
 
+import numbers
 import operator
 
 from .. import dtypes
 from ..autograd.function import Function
 from ..backend import array_on, guard
+from ..backend.checks import Check
+from ..factories import tensor
 from ..tensor import Tensor
 from .out import expect_tensor
 from .reduce import wrap_dim
+
+OUT_OF_BOUNDS = Check(IndexError, "index {value} is out of bounds for dimension {dim} with size {size}")
 
 
 class Slice(Function):
@@ -67,20 +77,27 @@ _VALID = "only integers, slices (`:`), ellipsis (`...`), None and long or byte V
 
 
 def _array(item, device):
-    """A tensor, list or ndarray index as an integer or bool array on `device` (a CPU index may select
-    from CUDA data, as in PyTorch)."""
+    """A tensor, list or array index as an integer or bool tensor, on `device` or on the CPU (host
+    data becomes a CPU tensor, checked there; a CPU index may select from CUDA data, as in PyTorch)."""
     if isinstance(item, Tensor):
         if item.device is not device and item.device.type != "cpu":
             raise RuntimeError(f"indices should be either on cpu or on the same device as the indexed tensor "
                                f"({device}), got {item.device}")
-        a = item._data if item.device is device else device.backend.to_device(item._data)
+        t = item
+    elif isinstance(item, device.xp.ndarray):  # an array of x's device (minigrad's own callers)
+        t = Tensor._make(item, device, False, None)
     else:
-        a = device.xp.asarray(item)
-        if a.size == 0 and a.dtype.kind == "f":
-            a = a.astype(dtypes.int64)  # [] is an empty int index, as in PyTorch
-    if a.dtype.kind not in "biu":
+        t = tensor(item)
+        if t.numel() == 0 and t.dtype.is_floating_point:
+            t = t.long()  # [] is an empty int index, as in PyTorch
+    if t.dtype.kind not in "biu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    return a.astype(dtypes.bool) if a.dtype == dtypes.uint8 else a  # PyTorch reads uint8 indices as masks
+    return t.bool() if t.dtype is dtypes.uint8 else t  # PyTorch reads uint8 indices as masks
+
+
+def _on(t, device):
+    """t's array on `device` (a CPU index copied to the GPU)."""
+    return t._data if t.device is device else device.backend.to_device(t._data)
 
 
 def _is_array(item):
@@ -111,8 +128,8 @@ def to_index(x, index):
         if type(item) is int or type(item) is slice:
             used += 1
         elif _is_array(item):
-            items[k] = a = _array(item, x.device)
-            used += a.ndim if a.dtype.kind == "b" else 1
+            items[k] = t = _array(item, x.device)
+            used += t.ndim if t.dtype is dtypes.bool else 1
         elif item is not None and item is not Ellipsis:
             if hasattr(item, "__index__"):  # a 0-d int tensor, a NumPy int
                 items[k] = operator.index(item)
@@ -139,9 +156,18 @@ def to_index(x, index):
             if item.step is not None and operator.index(item.step) <= 0:
                 raise ValueError("step must be greater than zero" if item.step else "slice step cannot be zero")
             cls, dim = cls if cls is Index else Slice, dim + 1
-        elif hasattr(item, "dtype"):  # an array: integer indices or a mask
-            _check_array(x, item, dim)
-            cls, dim = Index, dim + (item.ndim if item.dtype.kind == "b" else 1)
+        elif isinstance(item, Tensor) and item.dtype is dtypes.bool:  # a mask: the positions of its True values
+            _check_mask(x, item, dim)
+            cls, dim = Index, dim + item.ndim
+            if item.ndim:  # (a 0-d mask, x[True], adds a dim instead)
+                positions = _on(item.nonzero(), x.device)
+                out += [positions[:, j] for j in range(item.ndim)]
+                continue
+            item = _on(item, x.device)
+        elif isinstance(item, Tensor):  # integer indices: checked where they are, without a sync
+            n = x.shape[dim]
+            item.device.backend.check_range(item._data, -n, n, OUT_OF_BOUNDS, dim, n)
+            cls, dim, item = Index, dim + 1, _on(item, x.device)
         else:
             try:
                 i = operator.index(item)
@@ -153,16 +179,11 @@ def to_index(x, index):
     return (out[0] if len(out) == 1 else tuple(out)), cls
 
 
-def _check_array(x, a, dim):
-    if a.dtype.kind == "b":
-        for j, (m, n) in enumerate(zip(a.shape, x.shape[dim:])):
-            if m != n:
-                raise IndexError(f"The shape of the mask {list(a.shape)} at index {j} does not match the shape of "
-                                 f"the indexed tensor {list(x.shape)} at index {dim + j}")
-    elif a.size:
-        lo, hi = int(a.min()), int(a.max())
-        _check_int(lo, x.shape[dim], dim)
-        _check_int(hi, x.shape[dim], dim)
+def _check_mask(x, mask, dim):
+    for j, (m, n) in enumerate(zip(mask.shape, x.shape[dim:])):
+        if m != n:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of "
+                             f"the indexed tensor {list(x.shape)} at index {dim + j}")
 
 
 def getitem(x, index):
@@ -178,6 +199,12 @@ def getitem(x, index):
 def setitem(x, index, value):
     """x[index] = value, in place (a number, or a tensor broadcast to the indexed shape)."""
     x._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
+    if _is_array(index) and _one_value(value, x):
+        mask = _array(index, x.device)
+        if mask.dtype is dtypes.bool and 0 < mask.ndim <= x.ndim:  # PyTorch's x[mask] = v is masked_fill_: no sync
+            _check_mask(x, mask, 0)
+            x.masked_fill_(mask.to(x.device).reshape(*mask.shape, *(1,) * (x.ndim - mask.ndim)), value)
+            return
     index, _ = to_index(x, index)
     if isinstance(value, Tensor) and value.device is not x.device and value.device.type != "cpu":
         raise RuntimeError(f"x[index] = value: value is on {value.device} but x is on {x.device}; "
@@ -190,6 +217,13 @@ def setitem(x, index, value):
         except ValueError:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(getattr(value, 'shape', ()))} cannot "
                                f"be broadcast to indexing result of shape {list(x._data[index].shape)}") from None
+
+
+def _one_value(value, x):
+    """A number, or a 0-d tensor on x's device: what masked_fill_ can write."""
+    if isinstance(value, Tensor):
+        return value.ndim == 0 and value.device is x.device
+    return isinstance(value, numbers.Number)
 
 
 def narrow(input, dim, start, length):
