@@ -75,6 +75,8 @@ OPS = {
     "index_negative_tensor": (lambda a: a[on(a, [-1, 0])], lambda a: a[[-1, 0]], [(3, 2)]),
     "index_mask_dim1": (lambda a: a[:, on(a, [True, False, True, True])], lambda a: a[:, [True, False, True, True]],
                         [(3, 4)]),
+    "index_mask_rows": (lambda a: a[on(a, [True, False, True])], lambda a: a[[True, False, True]], [(3, 4)]),
+    "index_mask_all_dims": (lambda a: a[a > 0], lambda a: a[a > 0], [(3, 4)]),
     "index_two_tensors": (lambda a: a[on(a, [0, 2, 2]), on(a, [1, 3, 3])], lambda a: a[[0, 2, 2], [1, 3, 3]],
                           [(3, 4)]),
     "index_broadcast_tensors": (lambda a: a[on(a, [[0], [2]]), mg.tensor([1, 3, 3])],  # one index on the CPU

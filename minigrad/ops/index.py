@@ -6,9 +6,9 @@ None, ..., int/bool tensors, lists and masks; negative steps refused; indices ch
                                                                so repeated indices accumulate
 
 Index tensors on a GPU are checked there (backend/checks.py): a bad one raises at the next read, with
-no sync on the way; host data (lists, CPU tensors) is checked at once. A mask is turned into the
-integer positions of its True values (x[mask] is x[mask.nonzero()]): counting them is the one sync
-PyTorch makes too, and backward reuses them. `x[mask] = v` with one value is masked_fill_: no sync.
+no sync on the way; host data (lists, CPU tensors) is checked at once. x[mask] counts the mask's
+True values (on a GPU the one sync PyTorch makes too); `x[mask] = v` with one value is masked_fill_,
+which counts nothing.
 
 gather, scatter and index_select, which index along one dim, are in gather.py.
 
@@ -64,12 +64,46 @@ class NewAxis(Slice):
 
 
 class Index(Slice):
-    """x[index] for an advanced index (tensors, lists, masks): indices may repeat."""
+    """x[index] for an advanced index (tensors, lists, masks): indices may repeat. A mask is replaced
+    by the positions of its True values, as NumPy defines x[mask] (x[mask.nonzero()]): on a GPU
+    counting them is a sync (as in PyTorch), and backward adds at the positions without a second one."""
+
+    def forward(self, x, index=()):
+        return super().forward(x, index=_positions(self.xp, index))
 
     def backward(self, g):
         dx = self.xp.zeros(self.shape, dtype=g.dtype)
         self.xp.add.at(dx, self.index, g)  # unbuffered: a repeated index gets the sum of its gradients
         return (dx,)
+
+
+class Masked(Index):
+    """x[mask], the whole index one mask over x's leading dims: with those dims flattened, the rows at
+    the mask's flat nonzero positions (faster than a tuple of positions, and each row is picked once,
+    so backward writes g back instead of adding)."""
+
+    node = "IndexBackward0"
+
+    def forward(self, x, index=None):
+        self.shape, self.rows, self.index = x.shape, (index.size, *x.shape[index.ndim:]), self.xp.flatnonzero(index)
+        return x.reshape(self.rows)[self.index]
+
+    def backward(self, g):
+        dx = self.xp.zeros(self.shape, dtype=g.dtype)
+        dx.reshape(self.rows)[self.index] = g  # a view of dx: fresh, so contiguous
+        return (dx,)
+
+
+def _positions(xp, index):
+    """`index` with each mask (a bool array of one or more dims) replaced by its nonzero() arrays."""
+    items = index if isinstance(index, tuple) else (index,)
+    if not any(_is_mask(i) for i in items):
+        return index
+    return tuple(p for i in items for p in (xp.nonzero(i) if _is_mask(i) else (i,)))
+
+
+def _is_mask(i):
+    return hasattr(i, "dtype") and i.dtype.kind == "b" and i.ndim > 0
 
 
 # ---------------------------------------------------------------- x[index], x[index] = v
@@ -156,14 +190,9 @@ def to_index(x, index):
             if item.step is not None and operator.index(item.step) <= 0:
                 raise ValueError("step must be greater than zero" if item.step else "slice step cannot be zero")
             cls, dim = cls if cls is Index else Slice, dim + 1
-        elif isinstance(item, Tensor) and item.dtype is dtypes.bool:  # a mask: the positions of its True values
+        elif isinstance(item, Tensor) and item.dtype is dtypes.bool:  # a mask (x[True], 0-d, adds a dim)
             _check_mask(x, item, dim)
-            cls, dim = Index, dim + item.ndim
-            if item.ndim:  # (a 0-d mask, x[True], adds a dim instead)
-                positions = _on(item.nonzero(), x.device)
-                out += [positions[:, j] for j in range(item.ndim)]
-                continue
-            item = _on(item, x.device)
+            cls, dim, item = Index, dim + item.ndim, _on(item, x.device)
         elif isinstance(item, Tensor):  # integer indices: checked where they are, without a sync
             n = x.shape[dim]
             item.device.backend.check_range(item._data, -n, n, OUT_OF_BOUNDS, dim, n)
@@ -176,6 +205,8 @@ def to_index(x, index):
             _check_int(i, x.shape[dim], dim)
             item, cls, dim = i, cls if cls is Index else Select, dim + 1
         out.append(item)
+    if len(out) == 1 and _is_mask(out[0]):
+        return out[0], Masked
     return (out[0] if len(out) == 1 else tuple(out)), cls
 
 
