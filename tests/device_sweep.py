@@ -12,6 +12,7 @@
 """
 
 import operator
+import warnings
 
 import numpy as np
 
@@ -63,6 +64,12 @@ class Inputs:
 def _saved(d):
     mg.save({"x": d.x.detach(), "i": d.i}, d.tmp / "t.pt")
     return mg.load(d.tmp / "t.pt", map_location=d.dev)
+
+
+def _copy_constructed(t):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # PyTorch's advice to write t.detach().clone()
+        return mg.tensor(t, requires_grad=True)
 
 
 def _default_device(d):
@@ -316,7 +323,7 @@ EXTRA = {
     "where(c, number, number)": lambda d: mg.where(d.mask, 1.0, 0),
     "sum(out=)": lambda d: mg.sum(d.x.detach(), 1, out=mg.empty(0, device=d.dev)),
     "eq(out=)": lambda d: mg.eq(d.i, 3, out=mg.empty(3, 4, dtype=mg.bool, device=d.dev)),
-    "tensor(tensor)": lambda d: mg.tensor(d.i.float(), requires_grad=True),
+    "tensor(tensor)": lambda d: _copy_constructed(d.i.float()),
     "isnan(int)": lambda d: d.i.isnan(), "div(floor, number)": lambda d: d.i.div(2, rounding_mode="floor"),
 }
 
