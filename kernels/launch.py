@@ -32,7 +32,7 @@ SIMULATED = bool(config.ENABLE_CUDASIM)
 THREADS = 256  # 8 warps: enough to hide memory latency, small enough for many resident blocks
 BLOCKS_PER_SM = 8  # grid-stride loops and column tiles: enough blocks to fill the GPU, no more
 _SCALARS = {np.float32: (types.float32, ctypes.c_float), np.float64: (types.float64, ctypes.c_double),
-            bool: (types.boolean, bool)}
+            np.int64: (types.int64, ctypes.c_int64), bool: (types.boolean, bool)}
 
 
 launches = 0  # kernel launches so far (benchmarks/gpu.py prints them per training step)
@@ -52,7 +52,7 @@ class Kernel:
 
     def launch(self, grid, block, *args):
         """kernel[grid, block, current stream](*args): arrays C-contiguous, scalars np.float32,
-        np.float64 or bool. A grid with no blocks is refused: callers skip empty work (CUDA rejects
+        np.float64, np.int64 or bool. A grid with no blocks is refused: callers skip empty work (CUDA rejects
         such a launch, and the simulator would silently run nothing)."""
         if not all(grid):
             raise ValueError(f"{self.py_func.__name__}: grid {grid} has no blocks; skip empty inputs before launching")

@@ -145,6 +145,46 @@ def test_launch_configuration_is_cached_per_shape(kernels):
     assert reduce.plan.cache_info().misses == 1 and reduce.plan.cache_info().hits == 2
 
 
+# ------------------------------------------------------------------ device-side value checks
+@pytest.mark.sim
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+@pytest.mark.parametrize("n", [1, 7, 256, 1000])  # one thread; a partial block; a full one; 4 elements per thread
+def test_range_check_records_the_first_bad_value(kernels, n, dtype):
+    from minigrad.kernels import checks
+
+    rng, size = np.random.default_rng(n), min(n, 100)
+    a = rng.integers(0, size, size=n).astype(dtype)  # every value in [0, size)
+    record = np.zeros(4, np.int64)
+    checks.range_check(a, 0, size, True, record, 3, 1, size)
+    assert record.tolist() == [0, 0, 0, 0]  # valid values write nothing
+    a[rng.integers(n)] = size + 5
+    checks.range_check(a, 0, size, True, record, 3, 1, size)
+    assert record.tolist() == [3, size + 5, 1, size]  # [code, value, dim, size]
+    checks.range_check(np.full(3, -9, np.int64), 0, 1, True, record, 7, 0, 1)
+    assert record.tolist() == [3, size + 5, 1, size]  # a later failure leaves the first one's record
+
+
+@pytest.mark.sim
+def test_range_check_outside_finds_zero_divisors(kernels):
+    from minigrad.kernels import checks
+
+    record = np.zeros(4, np.int64)
+    checks.range_check(np.array([3, -1, 2]), 0, 1, False, record, 5)
+    assert record.tolist() == [0, 0, 0, 0]
+    checks.range_check(np.array([3, 0, 2]), 0, 1, False, record, 5)
+    assert record.tolist() == [5, 0, 0, 0]
+    checks.range_check(np.array([True, False]), 0, 1, False, np.zeros(4, np.int64), 5)  # bool divisors
+
+
+@pytest.mark.sim
+def test_range_check_of_nothing_launches_nothing(kernels):
+    from minigrad.kernels import checks, launch
+
+    before = launch.launches
+    checks.range_check(np.zeros(0, np.int64), 0, 1, True, np.zeros(4, np.int64), 1)
+    assert launch.launches == before
+
+
 # ------------------------------------------------------------------ the fast launch path, no GPU
 @pytest.fixture
 def gpu_launch(monkeypatch):
@@ -160,22 +200,33 @@ def gpu_launch(monkeypatch):
     return launch, calls
 
 
-def test_fast_launch_passes_what_numba_would(gpu_launch):
+def _launch_cases():
+    """{case: (kernel, arguments, the signature they are compiled for)}: a kernel of each kind."""
+    from minigrad.kernels import bias, checks
+
+    y, b, index, record = np.ones((6, 5), np.float16), np.ones(5, np.float16), np.arange(5), np.zeros(4, np.int64)
+    f16, i64 = (np.dtype(np.float16), 1), (np.dtype(np.int64), 1)
+    floats = (HostDeviceArray(y.reshape(-1)), HostDeviceArray(b), np.float32(0), True)
+    ints = (HostDeviceArray(index), np.int64(0), np.int64(5), True, HostDeviceArray(record), *np.int64([1, 0, 5]))
+    return {"bias": (bias.bias_add_kernel, floats, (f16, f16, np.float32, bool)),
+            "checks": (checks.range_check_kernel, ints, (i64, np.int64, np.int64, bool, i64, *[np.int64] * 3))}
+
+
+@pytest.mark.parametrize("case", ["bias", "checks"])
+def test_fast_launch_passes_what_numba_would(gpu_launch, case):
     """The parameters match Numba's own argument preparation (the oracle) value for value; the
     compiled kernel is looked up once per (signature, device); the stream is CuPy's current one."""
-    from minigrad.kernels import bias
     from numba.cuda.dispatcher import _Kernel
     from numba.cuda.typing.typeof import Purpose, typeof
 
     launch, calls = gpu_launch
-    y, b = np.ones((6, 5), np.float16), np.ones(5, np.float16)
-    args = (HostDeviceArray(y.reshape(-1)), HostDeviceArray(b), np.float32(0), True)
+    ours, args, signature = _launch_cases()[case]
     compiled = []
-    kernel = launch.Kernel(bias.bias_add_kernel.dispatcher)
+    kernel = launch.Kernel(ours.dispatcher)
     kernel._compile = lambda signature: compiled.append(signature) or "cufunction"
     for _ in range(2):
         kernel.launch((3,), (256,), *args)
-    assert compiled == [((np.dtype(np.float16), 1), (np.dtype(np.float16), 1), np.float32, bool)]
+    assert compiled == [signature]
     numba_params = []
     for a in args:
         _Kernel._prepare_args(type("K", (), {"extensions": []}), typeof(a, Purpose.argument), a, 0, [], numba_params)
@@ -208,14 +259,16 @@ def _ptxas():
 
 
 # streaming kernels: a few 64-bit indices (and one accumulator plus the shared-memory fold)
-CEILINGS = {"bias_add_kernel": 32, "column_sum": 40}
+CEILINGS = {"bias_add_kernel": 32, "column_sum": 40, "range_check_kernel": 16}
 
 
 def _signatures():
-    from minigrad.kernels import bias, reduce
+    from minigrad.kernels import bias, checks, reduce
     from numba.cuda import types
 
-    sigs = []
+    i64 = types.int64
+    sigs = [(checks.range_check_kernel, (t[::1], i64, i64, types.boolean, i64[::1], i64, i64, i64))
+            for t in (types.int64, types.int32)]
     acc, flag = types.float32, types.boolean  # acc: launch.accumulator for float16 and float32 data
     for t in (types.float32, types.float16):
         vec, mat, partial = t[::1], t[:, ::1], acc[:, ::1]

@@ -27,6 +27,21 @@ def synchronize():
     pass
 
 
+def check_range(a, lo, hi, check, dim=0, size=0, inside=True):
+    """Raise check's error unless every value of `a` is inside [lo, hi) (inside=False: outside it): at
+    once, since the values are here (a GPU checks on the device: backend/checks.py)."""
+    if a.size == 0:
+        return
+    if inside:
+        low, high = a.min(), a.max()
+        if low < lo or high >= hi:
+            raise check.exception(int(low if low < lo else high), dim, size)
+    else:
+        bad = a[(a >= lo) & (a < hi)]
+        if bad.size:
+            raise check.exception(int(bad[0]), dim, size)
+
+
 def bias_add(y, b):
     """y[r, j] += b[j], in place."""
     y += b

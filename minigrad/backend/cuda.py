@@ -8,10 +8,17 @@ CUDA simulator, so the whole GPU path except cuBLAS runs, slowly, on a CPU.
 Each device's backend has a `guard`, the context manager that makes it the current device, as
 PyTorch's device guard does: CuPy allocates and launches on the *current* device, so every op,
 backward step, optimizer update and kernel launch on cuda:1 runs inside `with guard:`.
+
+Index checks run on the device and report at the next read (backend/checks.py): each backend keeps
+its device's error record, and its host reads (`to_host`, `synchronize`) bring the record back.
 """
 
 import os
 import warnings
+
+import numpy as np
+
+from .checks import recorded_error
 
 INSTALL_HINT = (
     "install the GPU extra with `pip install 'minigrad-nn[cuda]'` (CUDA 13; `[cuda12]` for CUDA 12), "
@@ -105,13 +112,13 @@ def load(index):
         xp = _cupy()
         guard = xp.cuda.Device(index)
     try:
-        from ..kernels import bias, launch, reduce
+        from ..kernels import bias, checks, launch, reduce
     except ImportError as e:
         raise CudaUnavailableError(f"CUDA kernels need numba-cuda ({e}); {INSTALL_HINT}.") from None
     if simulated() != launch.SIMULATED:
         raise CudaUnavailableError("MINIGRAD_CUDA_SIM=1 needs NUMBA_ENABLE_CUDASIM=1 before Numba is "
                                    "first imported; set both in the environment.")
-    _loaded[index] = CudaBackend(xp, index, guard, bias, reduce)
+    _loaded[index] = CudaBackend(xp, index, guard, bias, reduce, checks)
     return _loaded[index]
 
 
@@ -120,9 +127,12 @@ class CudaBackend:
 
     name = "cuda"
 
-    def __init__(self, xp, index, guard, bias, reduce):
-        self.xp, self.index, self.guard, self._bias, self._reduce = xp, index, guard, bias, reduce
+    def __init__(self, xp, index, guard, bias, reduce, checks):
+        self.xp, self.index, self.guard, self._bias, self._reduce, self._checks = xp, index, guard, bias, reduce, checks
         self.simulated = simulated()
+        self.launch_blocking = os.environ.get("CUDA_LAUNCH_BLOCKING", "0") == "1"  # checks raise in the op
+        self._record = self._record_host = None  # the error record, on the device and its pinned host copy
+        self._checks_queued = False  # a check ran since the record was last read
 
     def device_name(self):
         if self.simulated:
@@ -136,14 +146,53 @@ class CudaBackend:
             return self.xp.array(array, copy=True)
 
     def to_host(self, array):
-        """A NumPy copy of a device array (blocks until the kernels writing it have run)."""
-        if self.simulated:
-            return array.get()
-        return self.xp.asnumpy(array)
+        """A NumPy copy of a device array (blocks until the kernels writing it have run); raises the
+        error of a failed check queued before it."""
+        with self.guard:
+            reading = self._queue_record_copy()
+            host = array.get()
+        if reading:
+            self._raise_recorded()
+        return host
 
     def synchronize(self):
-        if not self.simulated:
-            self.xp.cuda.Device(self.index).synchronize()
+        """Wait for every kernel queued on this device; raises the error of a failed check."""
+        with self.guard:
+            reading = self._queue_record_copy()
+            self.guard.synchronize()  # cupy.cuda.Device(index).synchronize(), or the simulated one's
+        if reading:
+            self._raise_recorded()
+
+    # Device-side checks (backend/checks.py), called outside Function.apply: they enter the guard.
+    def check_range(self, a, lo, hi, check, dim=0, size=0, inside=True):
+        """Record the first value of `a` outside [lo, hi) (inside=False: inside it) for `check`, on the
+        device; the next read raises its error. No sync (unless CUDA_LAUNCH_BLOCKING=1)."""
+        if a.size == 0:
+            return
+        with self.guard:
+            if self._record is None:
+                self._record = self.xp.zeros(4, dtype=np.int64)
+                self._record_host = np.zeros(4, np.int64) if self.simulated else _pinned_int64(4)
+            flat = self.xp.ascontiguousarray(a).reshape(-1)
+            self._checks.range_check(flat, lo, hi, inside, self._record, check.code, dim, size)
+        self._checks_queued = True
+        if self.launch_blocking:
+            self.synchronize()
+
+    def _queue_record_copy(self):
+        """Queue the error record's copy to the host ahead of a read, if a check ran since the last one: the
+        read's own sync then completes it (pinned memory, same stream), so it costs no extra sync."""
+        if self._checks_queued:
+            self._record.get(out=self._record_host, blocking=False)
+        return self._checks_queued
+
+    def _raise_recorded(self):
+        self._checks_queued = False
+        error = recorded_error(self._record_host, f"cuda:{self.index}")
+        if error is not None:
+            with self.guard:
+                self._record.fill(0)  # reported once
+            raise error
 
     # The kernels run on the current device, the one this backend's guard selected (Function.apply,
     # the engine and the optimizers enter it), on that device's current CuPy stream.
@@ -158,3 +207,10 @@ class CudaBackend:
 
     def relu_bias_grad(self, g, y):
         return self._reduce.relu_bias_grad(self.xp, self.xp.ascontiguousarray(g), y)
+
+
+def _pinned_int64(n):
+    """A page-locked host array: a copy into it is truly asynchronous (CuPy's get(blocking=False))."""
+    import cupyx
+
+    return cupyx.empty_pinned((n,), dtype=np.int64)
