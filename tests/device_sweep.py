@@ -47,6 +47,7 @@ class Inputs:
         self.idx = mg.tensor([[0, 3], [1, 1], [2, 0]], device=dev)  # along dim 1 of (3, 4)
         self.rows = mg.tensor([0, 2, 2], device=dev)  # a repeated index
         self.target = mg.tensor([0, 3, 1], device=dev)  # classes of x's 3 rows
+        self.unit = mg.rand(3, 4, device=dev)  # probabilities: binary cross-entropy targets
 
     def fresh(self):
         """A tensor that requires no grad, for in-place writes."""
@@ -131,6 +132,7 @@ FUNCTIONS = {
         "softmax": lambda d: A(d.x, 1), "sort": lambda d: A(d.x, 1), "split": lambda d: A(d.x, [1, 3], 1),
         "sqrt": lambda d: A(d.p), "squeeze": lambda d: A(d.x[None], 0), "stack": lambda d: A([d.x, d.y], 2),
         "std": lambda d: A(d.x, 1), "sub": lambda d: A(d.x, d.y, alpha=0.5), "subtract": lambda d: A(d.x, 1),
+        "erf": lambda d: A(d.x),
         "sum": lambda d: A(d.x, 1), "swapaxes": lambda d: A(d.b, 0, 2), "swapdims": lambda d: A(d.b, 1, 2),
         "t": lambda d: A(d.x), "tan": lambda d: A(d.x), "tanh": lambda d: A(d.x),
         "tensor": lambda d: A([[1.0, 2.0]], device=d.dev), "tile": lambda d: A(d.x, (2, 1)),
@@ -145,12 +147,24 @@ FUNCTIONS = {
         "matrix_norm": lambda d: A(d.sq), "norm": lambda d: A(d.x), "vector_norm": lambda d: A(d.x, 3, 1),
     },
     "minigrad.nn.functional": {
+        "batch_norm": lambda d: A(d.x, mg.zeros(4, device=d.dev), mg.ones(4, device=d.dev), d.v, d.m[:, 0],
+                                  training=True),
+        "binary_cross_entropy": lambda d: A(d.x.sigmoid(), d.unit, weight=d.p.detach()),
+        "binary_cross_entropy_with_logits": lambda d: A(d.x, d.unit, pos_weight=d.v.detach()),
         "cross_entropy": lambda d: A(d.x, d.target), "dropout": lambda d: A(d.x, 0.5),
-        "linear": lambda d: A(d.x, d.m.T, d.m[0]), "mse_loss": lambda d: A(d.x, d.y),
-        "nll_loss": lambda d: A(d.x.log_softmax(1), d.target),
+        "elu": lambda d: A(d.x), "embedding": lambda d: A(d.idx, d.m, padding_idx=0, max_norm=1.0),
+        "gelu": lambda d: A(d.x, approximate="tanh"), "huber_loss": lambda d: A(d.x, d.y, delta=0.5),
+        "kl_div": lambda d: A(d.x.log_softmax(1), d.y.log_softmax(1), reduction="batchmean", log_target=True),
+        "l1_loss": lambda d: A(d.x, d.y), "layer_norm": lambda d: A(d.x, (4,), d.v, d.v * 2),
+        "leaky_relu": lambda d: A(d.x, 0.2), "linear": lambda d: A(d.x, d.m.T, d.m[0]),
+        "mse_loss": lambda d: A(d.x, d.y), "nll_loss": lambda d: A(d.x.log_softmax(1), d.target),
+        "normalize": lambda d: A(d.x, 3.0), "one_hot": lambda d: A(d.idx), "pad": lambda d: A(d.x, (1, 2), value=0.5),
+        "relu": lambda d: A(d.x), "silu": lambda d: A(d.x), "smooth_l1_loss": lambda d: A(d.x, d.y, beta=0.5),
+        "softplus": lambda d: A(d.x, beta=2.0),
     },
     "minigrad.autograd": {
         "gradcheck": lambda d: A(lambda a: (a * a).sum(), [d.x.detach().double().requires_grad_()]),
+        "gradgradcheck": lambda d: A(lambda a: (a * a * a).sum(), [d.v.detach().double().requires_grad_()]),
     },
     "minigrad.cuda": {
         "get_device_name": lambda d: A(d.dev), "synchronize": lambda d: A(d.dev),
@@ -172,8 +186,87 @@ class Square(mg.autograd.Function):
         return (2 * self.a * g,)
 
 
-def _layer(cls, *args):
-    return lambda d: cls(*args).to(d.dev)(d.x)
+class Cube(mg.autograd.Function):
+    """A custom Function in PyTorch's form (ctx is a FunctionCtx), differentiable twice."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a**3
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return 3 * a * a * g
+
+
+class Twice(mg.autograd.Function):
+    """A custom Function with two outputs, setup_context and a once_differentiable backward."""
+
+    @staticmethod
+    def forward(a, b):
+        return a * 2, a * b
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+
+    @staticmethod
+    @mg.autograd.once_differentiable
+    def backward(ctx, g1, g2):
+        a, b = ctx.saved_tensors
+        return g1 * 2 + g2 * b, g2 * a
+
+
+def _custom_functions(d):
+    (dx,) = mg.autograd.grad(Cube.apply(d.x).sum(), d.x, create_graph=True)  # 3 x^2, recorded
+    return dx, Twice.apply(d.x, d.y)  # the sweep differentiates dx again (6 x) and Twice
+
+
+def _grads(d):
+    (dx,) = mg.autograd.grad((d.x**3).sum(), d.x, create_graph=True)
+    (ddx,) = mg.autograd.grad(dx.sum(), d.x, retain_graph=True)  # 6 x; the sweep then backpropagates dx
+    unused = mg.autograd.grad((d.x * 2).sum(), [d.x, d.y], materialize_grads=True)  # zeros for y
+    return dx, ddx, unused
+
+
+def _backward(d):
+    mg.autograd.backward([d.x * d.y, d.v], [mg.ones(3, 4, device=d.dev), mg.ones(4, device=d.dev)], inputs=[d.x, d.v])
+    return d.x.grad, d.v.grad
+
+
+def _hooked(d):
+    d.x.register_hook(lambda g: g * 2)  # a leaf's hook
+    y = d.x * d.y
+    y.register_hook(lambda g: g + 1)  # a non-leaf's hook, run in backward
+    return y
+
+
+def _retained(d):
+    y = d.x * 2
+    y.retain_grad()
+    (y * y).sum().backward()
+    return y.grad, y.retains_grad
+
+
+def _under(mode, d):
+    with mode:
+        return d.x * 2, d.x.is_inference()
+
+
+def _layer(cls, *args, input="x", **kwargs):
+    return lambda d: cls(*args, **kwargs).to(d.dev)(getattr(d, input))
+
+
+def _loss(cls, *args, target="y", **kwargs):
+    return lambda d: cls(*args, **kwargs)(d.x, getattr(d, target))
+
+
+def _batch_norm(d):
+    bn = nn.BatchNorm1d(4, momentum=None).to(d.dev)
+    bn(d.x), bn(d.y)  # training: cumulative running statistics, on the device
+    bn.eval()
+    return bn(d.x), bn.running_mean, bn.running_var
 
 
 def _optimizer(cls, **options):
@@ -220,7 +313,12 @@ METHODS = {
     "Tensor.scatter_add_": lambda d: d.fresh().scatter_add_(1, d.idx, d.y.detach()),
     "Tensor.backward": lambda d: (d.x * d.y).sum().backward(),
     "Tensor.register_post_accumulate_grad_hook": lambda d: d.x.register_post_accumulate_grad_hook(lambda t: t.grad * 2),
+    "Tensor.register_hook": _hooked, "Tensor.retain_grad": _retained, "Tensor.retains_grad": _retained,
     "Tensor.requires_grad_": lambda d: d.fresh().requires_grad_(), "Tensor.detach": lambda d: d.x.detach(),
+    "Tensor.detach_": lambda d: (d.x * 2).detach_(), "Tensor.is_inference": lambda d: d.x.is_inference(),
+    "Tensor.new_tensor": lambda d: d.x.new_tensor([[1.0, 2.0]]), "Tensor.new_zeros": lambda d: d.x.new_zeros(2, 3),
+    "Tensor.new_ones": lambda d: d.i.new_ones((2,)), "Tensor.new_empty": lambda d: d.x.new_empty(2),
+    "Tensor.new_full": lambda d: d.mask.new_full((2, 2), True),
     "Tensor.clone": lambda d: d.x.clone(), "Tensor.contiguous": lambda d: d.x.contiguous(),
     "Tensor.data": lambda d: d.x.data,
     "Tensor.to": lambda d: d.x.to(mg.float64), "Tensor.type": lambda d: (d.x.type(), d.x.type(mg.float16)),
@@ -263,17 +361,34 @@ METHODS = {
     "minigrad.Tensor": lambda d: mg.Tensor([1.0, 2.0], device=d.dev),
     "minigrad.autocast": lambda d: (mg.autocast(d.dev.type)(F.linear))(d.x, d.m.T),
     "minigrad.autograd.Function": lambda d: Square.apply(d.x),
+    "minigrad.autograd.FunctionCtx": _custom_functions, "minigrad.autograd.once_differentiable": _custom_functions,
+    "minigrad.autograd.grad": _grads, "minigrad.autograd.backward": _backward,
+    "minigrad.inference_mode": lambda d: _under(mg.inference_mode(), d),
+    "minigrad.set_grad_enabled": lambda d: _under(mg.set_grad_enabled(False), d),
     "minigrad.nn.Linear": lambda d: nn.Linear(4, 2, device=d.dev)(d.x),
     "minigrad.nn.Identity": _layer(nn.Identity), "minigrad.nn.ReLU": _layer(nn.ReLU),
     "minigrad.nn.Tanh": _layer(nn.Tanh), "minigrad.nn.Sigmoid": _layer(nn.Sigmoid),
     "minigrad.nn.Softmax": _layer(nn.Softmax, 1), "minigrad.nn.LogSoftmax": _layer(nn.LogSoftmax, 1),
     "minigrad.nn.Dropout": _layer(nn.Dropout, 0.5), "minigrad.nn.Flatten": _layer(nn.Flatten, 0),
+    "minigrad.nn.Unflatten": _layer(nn.Unflatten, 1, (2, 2)), "minigrad.nn.ELU": _layer(nn.ELU, 0.5),
+    "minigrad.nn.GELU": _layer(nn.GELU), "minigrad.nn.LeakyReLU": _layer(nn.LeakyReLU),
+    "minigrad.nn.SiLU": _layer(nn.SiLU), "minigrad.nn.Softplus": _layer(nn.Softplus, 2.0),
+    "minigrad.nn.LayerNorm": _layer(nn.LayerNorm, 4), "minigrad.nn.BatchNorm1d": _batch_norm,
+    "minigrad.nn.Embedding": _layer(nn.Embedding, 5, 3, max_norm=1.0, input="idx"),
     "minigrad.nn.Sequential": _layer(nn.Sequential, nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)),
     "minigrad.nn.ModuleList": lambda d: nn.ModuleList([nn.Linear(4, 2)]).to(d.dev)[0](d.x),
+    "minigrad.nn.ModuleDict": lambda d: nn.ModuleDict({"a": nn.Linear(4, 2)}).to(d.dev)["a"](d.x),
+    "minigrad.nn.ParameterList": lambda d: nn.ParameterList([mg.randn(4)]).to(d.dev)[0] * d.x,
+    "minigrad.nn.ParameterDict": lambda d: nn.ParameterDict({"w": mg.randn(4)}).to(d.dev)["w"] * d.x,
     "minigrad.nn.Module": lambda d: nn.Module().to(d.dev), "minigrad.nn.Parameter": lambda d: nn.Parameter(d.fresh()),
     "minigrad.nn.CrossEntropyLoss": lambda d: nn.CrossEntropyLoss()(d.x, d.target),
     "minigrad.nn.NLLLoss": lambda d: nn.NLLLoss()(d.x.log_softmax(1), d.target),
     "minigrad.nn.MSELoss": lambda d: nn.MSELoss(reduction="sum")(d.x, d.y),
+    "minigrad.nn.L1Loss": _loss(nn.L1Loss), "minigrad.nn.SmoothL1Loss": _loss(nn.SmoothL1Loss, beta=0.5),
+    "minigrad.nn.HuberLoss": _loss(nn.HuberLoss, reduction="none"),
+    "minigrad.nn.BCEWithLogitsLoss": _loss(nn.BCEWithLogitsLoss, target="unit"),
+    "minigrad.nn.BCELoss": lambda d: nn.BCELoss(reduction="sum")(d.x.sigmoid(), d.unit),
+    "minigrad.nn.KLDivLoss": lambda d: nn.KLDivLoss(reduction="batchmean")(d.x.log_softmax(1), d.y.softmax(1)),
     "minigrad.optim.SGD": _optimizer(optim.SGD, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
     "minigrad.optim.Adam": _optimizer(optim.Adam, amsgrad=True, weight_decay=0.01, maximize=True),
     "minigrad.optim.AdamW": _optimizer(optim.AdamW), "minigrad.optim.Adagrad": _optimizer(optim.Adagrad, lr_decay=0.1),
@@ -332,7 +447,8 @@ NOT_SWEPT = {
                      "minigrad.iinfo", "minigrad.promote_types", "minigrad.get_default_dtype",
                      "minigrad.set_default_dtype", "minigrad.get_default_device"], "dtypes, devices and shapes"),
     **dict.fromkeys(["minigrad.no_grad", "minigrad.enable_grad", "minigrad.is_grad_enabled",
-                     "minigrad.autograd.GradcheckError"], "grad modes and an exception class"),
+                     "minigrad.is_inference_mode_enabled", "minigrad.autograd.GradcheckError"],
+                    "grad modes and an exception class"),
     **dict.fromkeys(["minigrad.get_printoptions", "minigrad.set_printoptions"], "printing options"),
     **dict.fromkeys(["minigrad.manual_seed", "minigrad.Generator"], "the host random generator"),
     "minigrad.compile": "returns the model unchanged",
@@ -347,12 +463,6 @@ NOT_SWEPT = {
                      "minigrad.utils.data.Sampler"], "base classes, swept through their subclasses"),
     "minigrad.utils.data.get_worker_info": "worker metadata (None in the main process)",
 }
-
-# array work outside the device guard in files another helper is changing now: expected to fail on
-# cuda:1 until then (xfail, strict: the sweep says when they pass)
-KNOWN_FAILURES = dict.fromkeys(
-    ["minigrad.nn.functional.nll_loss", "minigrad.nn.NLLLoss"],
-    "nll_loss computes its target mask on the raw arrays (nn/functional.py), outside a Function: issue 11 item 7")
 
 # run on the simulated second GPU only: they need a CUDA device
 CUDA_ONLY = {"Tensor.cuda", "minigrad.cuda.get_device_name", "minigrad.cuda.synchronize"}

@@ -12,7 +12,7 @@ import types
 
 import pytest
 from conftest import SIMULATED
-from device_sweep import CUDA_ONLY, EXTRA, FUNCTIONS, KNOWN_FAILURES, METHODS, NAMESPACES, NOT_SWEPT, Inputs
+from device_sweep import CUDA_ONLY, EXTRA, FUNCTIONS, METHODS, NAMESPACES, NOT_SWEPT, Inputs
 
 import minigrad as mg
 
@@ -115,8 +115,7 @@ def test_on_the_cpu(name, tmp_path):
 
 @pytest.mark.sim
 @pytest.mark.skipif(not SIMULATED, reason="needs MINIGRAD_CUDA_SIM=1 NUMBA_ENABLE_CUDASIM=1")
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[n]))
-                                  if n in KNOWN_FAILURES else n for n in sorted(CALLS)])
+@pytest.mark.parametrize("name", sorted(CALLS))
 def test_on_the_second_gpu(name, tmp_path, monkeypatch):
     monkeypatch.setenv("MINIGRAD_CUDA_SIM", "2")
     sweep(name, mg.device("cuda:1"), tmp_path)
