@@ -186,18 +186,19 @@ class Square(mg.autograd.Function):
         return (2 * self.a * g,)
 
 
-class Cube(mg.autograd.Function):
-    """A custom Function in PyTorch's form (ctx is a FunctionCtx), differentiable twice."""
+class ScaledSquare(mg.autograd.Function):
+    """A custom Function in PyTorch's form (ctx is a FunctionCtx) with a number argument, differentiable twice."""
 
     @staticmethod
-    def forward(ctx, a):
+    def forward(ctx, a, k):
+        ctx.k = k
         ctx.save_for_backward(a)
-        return a**3
+        return k * a * a
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return 3 * a * a * g
+        return 2 * ctx.k * a * g, None
 
 
 class Twice(mg.autograd.Function):
@@ -219,8 +220,8 @@ class Twice(mg.autograd.Function):
 
 
 def _custom_functions(d):
-    (dx,) = mg.autograd.grad(Cube.apply(d.x).sum(), d.x, create_graph=True)  # 3 x^2, recorded
-    return dx, Twice.apply(d.x, d.y)  # the sweep differentiates dx again (6 x) and Twice
+    (dx,) = mg.autograd.grad(ScaledSquare.apply(d.x, 1.5).sum(), d.x, create_graph=True)  # 3 x, recorded
+    return dx, Twice.apply(d.x, d.y)  # the sweep differentiates dx again (3) and Twice
 
 
 def _grads(d):

@@ -139,3 +139,61 @@ def test_host_syncs_of_a_training_step_with_indexing(sim):
     loss = _embedding_step(table, linear, opt, bad, y[:2])
     with pytest.raises(IndexError, match="index 10 is out of bounds for dimension 0 with size 10" + QUEUED):
         loss.item()
+
+
+# ------------------------------------------------------------------ the checks of losses and embeddings
+@pytest.mark.parametrize("op, error, message", [
+    (lambda c: F.cross_entropy(mg.zeros(2, 3, device=c), mg.tensor([0, 3], device=c)), IndexError,
+     r"Target 3 is out of bounds for 3 classes \(cross_entropy\)"),
+    (lambda c: F.cross_entropy(mg.zeros(2, 3, device=c), mg.tensor([-100, -2], device=c), label_smoothing=0.1),
+     IndexError, r"Target -2 is out of bounds for 3 classes \(cross_entropy\)"),
+    (lambda c: F.nll_loss(mg.zeros(2, 3, device=c), mg.tensor([-1, 0], device=c)), IndexError,
+     r"Target -1 is out of bounds for 3 classes \(nll_loss\)"),
+    (lambda c: F.embedding(mg.tensor([0, 4], device=c), mg.zeros(4, 2, device=c)), IndexError,
+     r"index out of range in self: embedding index 4 for a weight of 4 rows"),
+    (lambda c: F.one_hot(mg.tensor([0, 3], device=c), 3), RuntimeError,
+     r"Class values must be smaller than num_classes \(3\), got 3"),
+    (lambda c: F.one_hot(mg.tensor([0, -1], device=c), 3), RuntimeError, "Class values must be non-negative"),
+    (lambda c: F.binary_cross_entropy(mg.tensor([0.5, 1.5], device=c), mg.ones(2, device=c)), RuntimeError,
+     "all elements of input should be between 0 and 1"),
+    (lambda c: F.binary_cross_entropy(mg.tensor([float("nan")], device=c), mg.ones(1, device=c)), RuntimeError,
+     "all elements of input should be between 0 and 1"),
+])
+def test_loss_and_embedding_checks_run_on_the_device(sim, op, error, message):
+    op("cuda")
+    assert sim.host_syncs == []
+    with pytest.raises(error, match=message + ".*" + QUEUED):
+        mg.cuda.synchronize()
+    with pytest.raises(error, match=message) as raised:  # the CPU raises in the op itself
+        op("cpu")
+    assert "found on" not in str(raised.value)
+
+
+def test_one_hot_syncs_only_to_infer_num_classes(sim):
+    t = mg.tensor([0, 2, 1], device="cuda")
+    assert F.one_hot(t, 4).shape == (3, 4) and sim.host_syncs == []
+    assert F.one_hot(t).shape == (3, 3)
+    assert _syncs(sim) == ["int()"]  # max + 1 sizes the result, as in PyTorch
+
+
+def test_host_syncs_of_a_training_step_with_embedding_batch_norm_and_bce(sim):
+    mg.manual_seed(0)
+    model = mg.nn.ModuleDict({"emb": mg.nn.Embedding(10, 6), "bn": mg.nn.BatchNorm1d(6, momentum=None),
+                              "out": mg.nn.Linear(6, 1)}).to("cuda")
+    opt = mg.optim.Adam(model.parameters())
+    ids, y = mg.randint(0, 10, (8,), device="cuda"), mg.rand(8, 1, device="cuda")
+
+    def step(ids):
+        h = F.dropout(model["bn"](model["emb"](ids)), 0.2)
+        loss = F.binary_cross_entropy(model["out"](h).sigmoid(), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    step(ids)
+    sim.host_syncs.clear()
+    step(ids)
+    assert sim.host_syncs == []  # the index and [0, 1] checks ran on the device; 1 / batches stayed there
+    assert step(ids).item() > 0 and _syncs(sim) == ["get()"]
+    assert model["bn"].num_batches_tracked.item() == 3

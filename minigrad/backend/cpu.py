@@ -1,7 +1,9 @@
 """CPU backend: NumPy arrays, and NumPy versions of the kernels that kernels/ implements in CUDA.
 
 Each kernel takes a C-contiguous (rows, n) view and works in place exactly like its CUDA twin, so
-the Functions that call them are the same on every device. The backend is this module itself.
+the Functions that call them are the same on every device. The value checks (check_range,
+class_targets) read the values here and raise at once; dropout_mask draws on the host. The backend
+is this module itself.
 """
 
 import sys
@@ -29,17 +31,41 @@ def synchronize():
 
 def check_range(a, lo, hi, check, dim=0, size=0, inside=True):
     """Raise check's error unless every value of `a` is inside [lo, hi) (inside=False: outside it): at
-    once, since the values are here (a GPU checks on the device: backend/checks.py)."""
+    once, since the values are here (a GPU checks on the device: backend/checks.py). NaN is outside
+    every range; a float's value is not reported (as on a GPU, whose record holds integers)."""
     if a.size == 0:
         return
     if inside:
         low, high = a.min(), a.max()
-        if low < lo or high >= hi:
-            raise check.exception(int(low if low < lo else high), dim, size)
+        if not (lo <= low and high < hi):  # (NaN fails both)
+            raise check.exception(int(low if low < lo else high) if a.dtype.kind in "iub" else 0, dim, size)
     else:
         bad = a[(a >= lo) & (a < hi)]
         if bad.size:
             raise check.exception(int(bad[0]), dim, size)
+
+
+def class_targets(t, n_classes, ignore_index, check):
+    """(t with the rows whose target is ignore_index set to class 0, mask of the rows kept or None if no
+    row is ignored); check's error for a target outside [0, n_classes), at once: reading t costs nothing
+    here, so the mask is made only when some row is ignored (a GPU always makes it: backend/cuda.py)."""
+    if t.size == 0:
+        return t, None
+    lo, hi, keep = int(t.min()), int(t.max()), None
+    if lo <= ignore_index <= hi:  # some rows may be ignored: class 0, weight 0
+        keep = t != ignore_index
+        t = xp.where(keep, t, 0)
+        lo, hi = int(t.min()), int(t.max())
+    if lo < 0 or hi >= n_classes:
+        raise check.exception(lo if lo < 0 else hi, 0, n_classes)
+    return t, keep
+
+
+def dropout_mask(shape, dtype, p, scale, rng):
+    """Dropout's mask, scale * [u >= p], u uniform on [0, 1) drawn from the host generator rng, one per
+    element as minigrad.rand draws them (a GPU draws on the device: kernels/dropout.py)."""
+    u = rng.random(shape, dtype=xp.float64 if dtype == xp.float64 else xp.float32).astype(dtype, copy=False)
+    return (u >= p).astype(dtype) * dtype.type(scale)
 
 
 def bias_add(y, b):

@@ -112,13 +112,14 @@ def load(index):
         xp = _cupy()
         guard = xp.cuda.Device(index)
     try:
-        from ..kernels import bias, checks, launch, reduce
+        from .. import kernels
+        from ..kernels import bias, checks, dropout, launch, reduce  # noqa: F401 (kernels' modules, loaded)
     except ImportError as e:
         raise CudaUnavailableError(f"CUDA kernels need numba-cuda ({e}); {INSTALL_HINT}.") from None
     if simulated() != launch.SIMULATED:
         raise CudaUnavailableError("MINIGRAD_CUDA_SIM=1 needs NUMBA_ENABLE_CUDASIM=1 before Numba is "
                                    "first imported; set both in the environment.")
-    _loaded[index] = CudaBackend(xp, index, guard, bias, reduce, checks)
+    _loaded[index] = CudaBackend(xp, index, guard, kernels)
     return _loaded[index]
 
 
@@ -127,8 +128,8 @@ class CudaBackend:
 
     name = "cuda"
 
-    def __init__(self, xp, index, guard, bias, reduce, checks):
-        self.xp, self.index, self.guard, self._bias, self._reduce, self._checks = xp, index, guard, bias, reduce, checks
+    def __init__(self, xp, index, guard, kernels):
+        self.xp, self.index, self.guard, self.kernels = xp, index, guard, kernels  # kernels: minigrad.kernels
         self.simulated = simulated()
         self.launch_blocking = os.environ.get("CUDA_LAUNCH_BLOCKING", "0") == "1"  # checks raise in the op
         self._record = self._record_host = None  # the error record, on the device and its pinned host copy
@@ -170,12 +171,29 @@ class CudaBackend:
         if a.size == 0:
             return
         with self.guard:
-            if self._record is None:
-                self._record = self.xp.zeros(4, dtype=np.int64)
-                self._record_host = np.zeros(4, np.int64) if self.simulated else _pinned_int64(4)
             flat = self.xp.ascontiguousarray(a).reshape(-1)
-            self._checks.range_check(flat, lo, hi, inside, self._record, check.code, dim, size)
+            self.kernels.checks.range_check(flat, lo, hi, inside, self._error_record(), check.code, dim, size)
+        self._checked()
+
+    def class_targets(self, t, n_classes, ignore_index, check):
+        """(t with the rows whose target is ignore_index set to class 0, mask of the rows kept) on the device,
+        in a Function's forward (under the guard): whether any row is ignored is not known without a sync,
+        so every row gets its mask; a target outside [0, n_classes) is recorded for the next read."""
+        keep = t != ignore_index
+        t = self.xp.where(keep, t, 0)
+        self.check_range(t, 0, n_classes, check, size=n_classes)
+        return t, keep
+
+    def _error_record(self):
+        """The device's error record (made on first use), for a check about to be queued."""
+        if self._record is None:
+            self._record = self.xp.zeros(4, dtype=np.int64)
+            self._record_host = np.zeros(4, np.int64) if self.simulated else _pinned_int64(4)
         self._checks_queued = True
+        return self._record
+
+    def _checked(self):
+        """After a check is queued: CUDA_LAUNCH_BLOCKING=1 reads the record now, so that the op raises."""
         if self.launch_blocking:
             self.synchronize()
 
@@ -197,16 +215,23 @@ class CudaBackend:
     # The kernels run on the current device, the one this backend's guard selected (Function.apply,
     # the engine and the optimizers enter it), on that device's current CuPy stream.
     def bias_add(self, y, b):
-        self._bias.bias_add(y, b)
+        self.kernels.bias.bias_add(y, b)
 
     def bias_add_relu(self, y, b):
-        self._bias.bias_add_relu(y, b)
+        self.kernels.bias.bias_add_relu(y, b)
 
     def bias_grad(self, g):
-        return self._reduce.bias_grad(self.xp, self.xp.ascontiguousarray(g))
+        return self.kernels.reduce.bias_grad(self.xp, self.xp.ascontiguousarray(g))
 
     def relu_bias_grad(self, g, y):
-        return self._reduce.relu_bias_grad(self.xp, self.xp.ascontiguousarray(g), y)
+        return self.kernels.reduce.relu_bias_grad(self.xp, self.xp.ascontiguousarray(g), y)
+
+    def dropout_mask(self, shape, dtype, p, scale, rng):
+        """Dropout's mask, drawn on the device (kernels/dropout.py): Philox4x32-10 keyed by one 64-bit
+        number from the host generator rng, so no random numbers are copied from the host."""
+        mask = self.xp.empty(shape, dtype=dtype)
+        self.kernels.dropout.dropout_mask(mask.reshape(-1), int(rng.integers(2**64, dtype=np.uint64)), p, scale)
+        return mask
 
 
 def _pinned_int64(n):

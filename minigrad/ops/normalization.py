@@ -165,10 +165,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"{tuple(input.shape)}")
         with guard(input.device):  # array work outside a Function: on the input's device
             mean, var = moments(input._data, axes)
+            unbiased = var * (n / (n - 1))
         if running_mean is not None:
             _update_running(running_mean, mean, momentum)
         if running_var is not None:
-            _update_running(running_var, var * (n / (n - 1)), momentum)
+            _update_running(running_var, unbiased, momentum)
         return BatchNorm.apply(input, weight, bias, axes=axes, shape=shape, eps=eps, mean=mean, var=var)
     if running_mean is None or running_var is None:
         raise RuntimeError("batch_norm: running_mean and running_var must be given when training=False "
