@@ -53,6 +53,10 @@ class Inputs:
         """A tensor that requires no grad, for in-place writes."""
         return mg.randn(3, 4, device=self.dev)
 
+    def spd(self):
+        """A symmetric positive definite (3, 3) matrix built from the leaf sq: Cholesky, eigh, logdet."""
+        return self.sq @ self.sq.mT + 3 * mg.eye(3, device=self.dev)
+
     def params(self):
         w = nn.Parameter(mg.randn(3, 4, device=self.dev))
         w.grad = mg.randn(3, 4, device=self.dev)
@@ -142,9 +146,38 @@ FUNCTIONS = {
         "var": lambda d: A(d.x, 1, keepdim=True), "vstack": lambda d: A([d.x, d.y]),
         "where": lambda d: A(d.mask, d.x, d.y), "zeros": lambda d: A(2, 3, device=d.dev),
         "zeros_like": lambda d: A(d.x),
+        # trigonometric and hyperbolic, in their domains
+        "acos": lambda d: A(d.x.tanh()), "arccos": lambda d: A(d.x.tanh()), "asin": lambda d: A(d.x.tanh()),
+        "arcsin": lambda d: A(d.x.tanh()), "atanh": lambda d: A(d.x.tanh()), "arctanh": lambda d: A(d.x.tanh()),
+        "acosh": lambda d: A(d.p + 1), "arccosh": lambda d: A(d.p + 1), "asinh": lambda d: A(d.x),
+        "arcsinh": lambda d: A(d.x), "atan": lambda d: A(d.x), "arctan": lambda d: A(d.x),
+        "atan2": lambda d: A(d.x, d.y), "arctan2": lambda d: A(d.x, d.p), "cosh": lambda d: A(d.x),
+        "sinh": lambda d: A(d.x), "sinc": lambda d: A(d.x), "deg2rad": lambda d: A(d.x), "rad2deg": lambda d: A(d.x),
+        "hypot": lambda d: A(d.x, d.y),
+        # pointwise
+        "addcdiv": lambda d: A(d.x, d.y, d.p, value=0.5), "addcmul": lambda d: A(d.x, d.y, d.v, value=2),
+        "clamp_max": lambda d: A(d.x, 0.5), "clamp_min": lambda d: A(d.x, d.y), "clone": lambda d: A(d.x),
+        "exp2": lambda d: A(d.x), "lerp": lambda d: A(d.x, d.y, d.unit), "logit": lambda d: A(d.x.sigmoid(), 1e-6),
+        "reciprocal": lambda d: A(d.p), "square": lambda d: A(d.x), "xlogy": lambda d: A(d.x, d.p),
+        # scans, differences, diagonals
+        "cumprod": lambda d: A(d.x, 1), "diff": lambda d: A(d.x, 1, 0, append=d.y), "diag": lambda d: A(d.v),
+        "diag_embed": lambda d: A(d.x, 1), "diagonal": lambda d: A(d.b, 0, 1, 2), "trace": lambda d: A(d.sq),
+        "cross": lambda d: A(d.x, d.y, 0), "cdist": lambda d: A(d.x, d.y),
+        # linear algebra
+        "det": lambda d: A(d.sq), "inverse": lambda d: A(d.sq), "logdet": lambda d: A(d.spd()),
+        "slogdet": lambda d: A(d.sq), "cholesky": lambda d: A(d.spd()), "qr": lambda d: A(d.x),
+        "svd": lambda d: A(d.x),
+        # counts and search (no gradient)
+        "bincount": lambda d: A(d.rows, d.p[0, :3].detach(), minlength=4), "histc": lambda d: A(d.x, 4, -1, 1),
+        "searchsorted": lambda d: A(d.i[0], d.i, right=True),
+        "unique": lambda d: A(d.i // 3, return_inverse=True, return_counts=True),
     },
     "minigrad.linalg": {
         "matrix_norm": lambda d: A(d.sq), "norm": lambda d: A(d.x), "vector_norm": lambda d: A(d.x, 3, 1),
+        "cholesky": lambda d: A(d.spd(), upper=True), "cross": lambda d: A(d.x.T, d.y.T),
+        "diagonal": lambda d: A(d.b, offset=1), "eigh": lambda d: A(d.spd()), "eigvalsh": lambda d: A(d.spd(), "U"),
+        "qr": lambda d: A(d.x, "complete"), "solve": lambda d: A(d.sq, d.x), "svd": lambda d: A(d.x, False),
+        "svdvals": lambda d: A(d.x),
     },
     "minigrad.nn.functional": {
         "batch_norm": lambda d: A(d.x, mg.zeros(4, device=d.dev), mg.ones(4, device=d.dev), d.v, d.m[:, 0],
@@ -173,6 +206,32 @@ FUNCTIONS = {
         "synchronize": lambda d: A(d.dev),
     },
 }
+
+
+def _detached(value):
+    return value.detach() if isinstance(value, mg.Tensor) else value
+
+
+def _in_place(write, arguments):
+    def call(d):
+        a = arguments(d)
+        return write(a.args[0].detach().clone(), *map(_detached, a.args[1:]),
+                     **{k: _detached(v) for k, v in a.kwargs.items()})
+    return call
+
+
+def _in_place_forms():
+    """{name: call} for the in-place form x.op_(...) (and minigrad.op_(x, ...)) of each op of FUNCTIONS:
+    on a copy of the op's first argument, with its other arguments, none requiring grad (autograd
+    records out-of-place ops only: minigrad/inplace.py)."""
+    table = {}
+    for attr, arguments in FUNCTIONS["minigrad"].items():
+        if callable(getattr(mg.Tensor, attr + "_", None)):
+            table[f"Tensor.{attr}_"] = _in_place(lambda t, *args, op=attr + "_", **kw: getattr(t, op)(*args, **kw),
+                                                 arguments)
+        if attr + "_" in dir(mg):
+            table[f"minigrad.{attr}_"] = _in_place(getattr(mg, attr + "_"), arguments)
+    return table
 
 
 class Square(mg.autograd.Function):
@@ -301,13 +360,20 @@ class Stream(data.IterableDataset):
 
 
 METHODS = {
+    **_in_place_forms(),
     # a function whose method takes its arguments in another order
     "Tensor.where": lambda d: d.x.where(d.mask, d.y),
     # methods, properties and operators of their own
     "Tensor.T": lambda d: d.x.T, "Tensor.mT": lambda d: d.b.mT, "Tensor.absolute": lambda d: d.x.absolute(),
+    "Tensor.absolute_": lambda d: d.fresh().absolute_(), "minigrad.absolute_": lambda d: mg.absolute_(d.fresh()),
     "Tensor.add_": lambda d: d.fresh().add_(d.y.detach(), alpha=2), "Tensor.sub_": lambda d: d.fresh().sub_(1),
     "Tensor.mul_": lambda d: d.fresh().mul_(d.y.detach()), "Tensor.div_": lambda d: d.fresh().div_(2),
     "Tensor.clamp_": lambda d: d.fresh().clamp_(0, 1), "Tensor.clip_": lambda d: d.fresh().clip_(max=d.y.detach()),
+    "Tensor.true_divide_": lambda d: d.fresh().true_divide_(d.p.detach()),  # (the op's integer input would not hold it)
+    "Tensor.bernoulli_": lambda d: d.fresh().bernoulli_(d.unit),
+    "Tensor.exponential_": lambda d: d.fresh().exponential_(2),
+    "Tensor.normal_": lambda d: d.fresh().normal_(1, 2), "Tensor.random_": lambda d: d.fresh().random_(0, 5),
+    "Tensor.uniform_": lambda d: d.fresh().uniform_(-1, 1),
     "Tensor.fill_": lambda d: d.fresh().fill_(2), "Tensor.zero_": lambda d: d.fresh().zero_(),
     "Tensor.copy_": lambda d: d.fresh().copy_(d.i), "Tensor.masked_fill_": lambda d: d.fresh().masked_fill_(d.mask, 1),
     "Tensor.scatter_": lambda d: d.fresh().scatter_(1, d.idx, value=2.0),
@@ -454,7 +520,8 @@ NOT_SWEPT = {
     **dict.fromkeys(["minigrad.manual_seed", "minigrad.Generator"], "the host random generator"),
     "minigrad.compile": "returns the model unchanged",
     "minigrad.from_numpy": "CPU tensors only (they share the NumPy array's memory)",
-    "minigrad.nn.functional.module_getattr": "the missing-name hook of the namespace (unsupported.py)",
+    "minigrad.linalg.module_getattr": "the missing-name hook of the namespaces (unsupported.py)",
+    "minigrad.memory_format": "the type of the memory-format constants (contiguous_format, ...)",
     **dict.fromkeys(["minigrad.cuda.is_available", "minigrad.cuda.device_count", "minigrad.cuda.current_device",
                      "minigrad.cuda.init", "minigrad.cuda.resolve", "minigrad.accelerator.is_available",
                      "minigrad.accelerator.device_count", "minigrad.accelerator.current_accelerator",
