@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 import minigrad as mg
+import minigrad.autograd.functional as AF
 import minigrad.nn.functional as F
 from minigrad import nn, optim
 from minigrad.optim import lr_scheduler as sched
@@ -198,6 +199,14 @@ FUNCTIONS = {
     "minigrad.autograd": {
         "gradcheck": lambda d: A(lambda a: (a * a).sum(), [d.x.detach().double().requires_grad_()]),
         "gradgradcheck": lambda d: A(lambda a: (a * a * a).sum(), [d.v.detach().double().requires_grad_()]),
+    },
+    "minigrad.autograd.functional": {  # their results require grad with create_graph: the sweep differentiates them
+        "jacobian": lambda d: A(lambda a, b: a * b.sum(), (d.v, d.v), create_graph=True),
+        "hessian": lambda d: A(lambda a: (a**3).sum(), d.v, create_graph=True),
+        "vjp": lambda d: A(lambda a: a * a, d.x, d.y, create_graph=True),
+        "jvp": lambda d: A(lambda a: a.sin(), d.x, d.y, create_graph=True),
+        "hvp": lambda d: A(lambda a: (a**3).sum(), d.v, d.v, create_graph=True),
+        "vhp": lambda d: A(lambda a, b: (a * b * b).sum(), (d.v, d.v), (d.v, d.v)),
     },
     "minigrad.cuda": {
         "get_device_name": lambda d: A(d.dev), "synchronize": lambda d: A(d.dev),
@@ -536,4 +545,4 @@ NOT_SWEPT = {
 CUDA_ONLY = {"Tensor.cuda", "minigrad.cuda.get_device_name", "minigrad.cuda.synchronize"}
 
 # the namespaces whose public callables are swept, with every public attribute of Tensor
-NAMESPACES = [mg, mg.linalg, F, mg.autograd, mg.cuda, mg.accelerator, nn, optim, sched, data]
+NAMESPACES = [mg, mg.linalg, F, mg.autograd, AF, mg.cuda, mg.accelerator, nn, optim, sched, data]
