@@ -11,6 +11,7 @@ CuPy differs from NumPy, so code that would break or stall on a real GPU fails o
                  with results made on the current device
     SimDevice    `with SimDevice(i):` makes simulated GPU i current in this thread (cupy.cuda.Device)
     host_syncs   every device-to-host read so far, each as "what at file:line" (tests count them)
+    array_kernels  the array operations that ran a kernel, counted by "what at file:line"
 
 The array type lives in sim_array.py, the device stack and the sync count in sim_device.py; this
 file is the device's array module.
@@ -22,7 +23,7 @@ access CuPy computes silently on the wrong GPU): that is how a missing device gu
 import numpy as np
 
 from .sim_array import SIZED_BY_VALUES, Call, SimArray, cupy_index
-from .sim_device import SimDevice, current_device, host_syncs, sync  # noqa: F401 (the device's API)
+from .sim_device import SimDevice, array_kernels, current_device, host_syncs, sync  # noqa: F401 (the device's API)
 
 _FROM_HOST = {"array", "asarray", "asanyarray", "ascontiguousarray"}  # explicit host-to-device copies
 

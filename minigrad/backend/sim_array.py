@@ -14,9 +14,10 @@ device's next sync, so code that reads it before one sees stale values here too.
 
 import numpy as np
 
-from .sim_device import SimDevice, caller, current_device, queue_copy, sync
+from .sim_device import SimDevice, caller, current_device, queue_copy, ran_kernel, sync
 
 SIZED_BY_VALUES = {"nonzero", "argwhere", "flatnonzero", "unique", "compress", "extract"}  # each syncs in CuPy
+ALLOCATIONS = {"xp.empty", "xp.empty_like"}  # new memory, no kernel
 _HINT = "use Tensor.cpu() / .item() / .tolist() to read a CUDA tensor on purpose"
 
 
@@ -80,6 +81,8 @@ class Call:
         computed = "out" in kwargs or not self._is_view(result)
         if computed:  # a kernel ran, on the current device: every input must live there
             self.check_devices()
+            if self.what not in ALLOCATIONS:
+                ran_kernel(self.what)
         return self.wrap(result)
 
     def _is_view(self, result):

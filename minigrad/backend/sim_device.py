@@ -4,13 +4,18 @@
     host_syncs    every device-to-host read so far, each as "what at file:line"
     sync          records one, and completes the copies to the host queued on that device before it
     queue_copy    a copy queued with get(blocking=False), done at the device's next sync
+    array_kernels {"what at file:line": count} of the array operations that ran a kernel (ran_kernel):
+                  CuPy launches at least one for each (fancy indexing and reductions often more), so
+                  their number per step is a lower bound of CuPy's launches (benchmarks/gpu.py prints it)
 """
 
+import collections
 import os
 import sys
 import threading
 
 host_syncs = []
+array_kernels = collections.Counter()  # a Counter, not a list: bounded by the number of call sites
 _queued_copies = {}  # device -> [(out, values)]
 _local = threading.local()
 # frames skipped by caller(): the simulated device, and the transfer layers that every read to Python
@@ -67,6 +72,11 @@ def sync(what, device):
     host_syncs.append(f"{what} at {caller()}")
     for out, values in _queued_copies.pop(device, ()):
         out[...] = values
+
+
+def ran_kernel(what):
+    """Count one array operation that ran a kernel, at the code that asked for it."""
+    array_kernels[f"{what} at {caller()}"] += 1
 
 
 def queue_copy(device, out, values):
