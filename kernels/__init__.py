@@ -4,6 +4,8 @@
     reduce.py  bias_grad, relu_bias_grad — column sums for Linear's backward (ReLU mask fused)
     checks.py  range_check — index, target, divisor and [0, 1] checks that record the first bad value, no sync
     dropout.py dropout_mask — dropout's mask drawn on the device (Philox4x32-10)
+    cross_entropy.py  cross_entropy, cross_entropy_grad — softmax, loss and target check of class rows,
+               and their gradient, one launch each
     launch.py  streams and launch shapes shared by all of them
 
 Importing this package imports no Numba; `minigrad.backend.cuda` imports the modules above on first

@@ -263,6 +263,55 @@ def test_philox_words_threshold_to_bernoulli_draws():
         assert np.all(np.abs(kept.mean(axis=1) - (1 - p)) < 4 * sigma), (p, kept.mean(axis=1))
 
 
+# ------------------------------------------------------------------ cross-entropy, fused
+def _cross_entropy_reference(x, t, ignore):
+    x64 = x.astype(np.float64)
+    z = x64 - x64.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    valid = (t >= 0) & (t < x.shape[1])
+    safe_t = np.where(valid, t, 0)
+    losses = np.where(valid, np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(t)), safe_t], 0)
+    return p, losses, valid.astype(np.float64), safe_t
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64])
+@pytest.mark.parametrize("rows, classes", [(1, 1), (1, 7), (5, 1), (9, 3), (3, 1000)])  # rows past the block
+def test_cross_entropy_kernels_match_numpy(kernels, rows, classes, dtype):
+    from minigrad.kernels import cross_entropy as ce
+
+    rng = np.random.default_rng(rows * classes)
+    x = (4 * rng.standard_normal((rows, classes))).astype(dtype)
+    t = rng.integers(0, classes, rows)
+    t[::4] = -100  # ignored rows
+    record = np.zeros(4, np.int64)
+    p, losses, weights, safe_t = ce.cross_entropy(np, x, t, -100, record, 5)
+    ref_p, ref_losses, ref_w, ref_t = _cross_entropy_reference(x, t, -100)
+    tol = 2e-3 if dtype == np.float16 else 1e-5
+    np.testing.assert_allclose(p, ref_p, rtol=tol, atol=tol)
+    np.testing.assert_allclose(losses, ref_losses, rtol=tol, atol=tol)
+    np.testing.assert_array_equal(weights, ref_w)
+    np.testing.assert_array_equal(safe_t, ref_t)
+    assert record.tolist() == [0, 0, 0, 0]
+    for scale in (np.array([0.5], dtype), rng.standard_normal(rows).astype(dtype)):  # 'mean'/'sum', 'none'
+        dx = ce.cross_entropy_grad(np, p, safe_t, weights, scale)
+        onehot = np.eye(classes)[ref_t]
+        ref = (ref_p - onehot) * (ref_w * scale.astype(np.float64))[:, None]
+        np.testing.assert_allclose(dx, ref, rtol=tol, atol=tol)
+
+
+@pytest.mark.sim
+def test_cross_entropy_kernel_records_a_bad_target(kernels):
+    from minigrad.kernels import cross_entropy as ce
+
+    record = np.zeros(4, np.int64)
+    _, losses, weights, safe_t = ce.cross_entropy(np, np.zeros((4, 3), np.float32), np.array([0, 3, -100, -2]),
+                                                  -100, record, 5)
+    assert record.tolist()[0] == 5 and record[1] in (3, -2) and record.tolist()[2:] == [0, 3]
+    assert weights.tolist() == [1, 0, 0, 0] and safe_t.tolist() == [0, 0, 0, 0]  # bad rows weigh 0
+    np.testing.assert_allclose(losses, [np.log(3), 0, 0, 0], rtol=1e-6)
+
+
 # ------------------------------------------------------------------ the fast launch path, no GPU
 @pytest.fixture
 def gpu_launch(monkeypatch):
@@ -338,24 +387,27 @@ def _ptxas():
 
 
 # streaming kernels: a few 64-bit indices (and accumulators, the shared-memory folds, Philox's words)
-CEILINGS = {"bias_add_kernel": 32, "column_sum": 48, "range_check_kernel": 16, "dropout_mask_kernel": 40}
+CEILINGS = {"bias_add_kernel": 32, "column_sum": 48, "range_check_kernel": 16, "dropout_mask_kernel": 40,
+            "cross_entropy_kernel": 40, "cross_entropy_grad_kernel": 32}
 
 
 def _signatures():
-    from minigrad.kernels import bias, checks, dropout, reduce
+    from minigrad.kernels import bias, checks, cross_entropy, dropout, reduce
     from numba.cuda import types
 
     i64, flag = types.int64, types.boolean
     sigs = [(checks.range_check_kernel, (t[::1], bound, bound, flag, flag, i64[::1], i64, i64, i64))
             for t, bound in ((types.int64, i64), (types.int32, i64), (types.float16, types.float32))]
-    acc = types.float32  # launch.accumulator for float16 and float32 data
+    acc, ints = types.float32, i64[::1]  # acc: launch.accumulator for float16 and float32 data
     for t in (types.float32, types.float16):
         vec, mat, partial = t[::1], t[:, ::1], acc[:, ::1]
         sigs += [(bias.bias_add_kernel, (vec, vec, acc, flag)),
                  (reduce.column_sum_kernel, (mat, mat, mat, mat, flag)),  # one pass
                  (reduce.column_sum_kernel, (mat, mat, mat, partial, flag)),  # slabs of partial sums
                  (reduce.column_sum_kernel, (partial, partial, partial, mat, flag)),  # their fold
-                 (dropout.dropout_mask_kernel, (vec, i64, i64, i64, acc))]
+                 (dropout.dropout_mask_kernel, (vec, i64, i64, i64, acc)),
+                 (cross_entropy.cross_entropy_kernel, (mat, ints, i64, mat, vec, vec, ints, ints, i64, acc)),
+                 (cross_entropy.cross_entropy_grad_kernel, (mat, ints, vec, vec, flag, mat, acc))]
     return sigs
 
 

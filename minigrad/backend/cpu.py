@@ -61,6 +61,32 @@ def class_targets(t, n_classes, ignore_index, check):
     return t, keep
 
 
+def cross_entropy(x, t, ignore_index, check):
+    """(p, losses, weights, safe_t) for logits x (rows, C) and targets t (rows,): p the row softmaxes,
+    losses[r] = w_r (lse(x_r) - x_r[t_r]), weights w_r (0 where t_r is ignore_index; None if no row is),
+    safe_t the targets with ignored rows as class 0. A bad target raises at once (class_targets); the
+    CUDA backend's twin is one kernel (kernels/cross_entropy.py)."""
+    t, keep = class_targets(t, x.shape[1], ignore_index, check)
+    z = x - x.max(axis=1, keepdims=True)
+    e = xp.exp(z)
+    s = e.sum(axis=1, keepdims=True)
+    losses = xp.log(s[:, 0]) - z[xp.arange(t.size), t]  # the shift cancels
+    weights = None if keep is None else keep.astype(x.dtype)
+    if weights is not None:
+        losses *= weights
+    return e / s, losses, weights, t
+
+
+def cross_entropy_grad(p, safe_t, weights, scale):
+    """dx[r, c] = (p[r, c] - [c == t_r]) w_r s_r: scale is (rows, 1) or a scalar (g, or g / count)."""
+    dx = p.copy()  # the saved softmax stays intact for a retained graph
+    dx[xp.arange(safe_t.size), safe_t] -= 1
+    if weights is not None:
+        dx *= weights[:, None]
+    dx *= scale
+    return dx
+
+
 def dropout_mask(shape, dtype, p, scale, rng):
     """Dropout's mask, scale * [u >= p], u uniform on [0, 1) drawn from the host generator rng, one per
     element as minigrad.rand draws them (a GPU draws on the device: kernels/dropout.py)."""

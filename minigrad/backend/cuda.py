@@ -113,7 +113,7 @@ def load(index):
         guard = xp.cuda.Device(index)
     try:
         from .. import kernels
-        from ..kernels import bias, checks, dropout, launch, reduce  # noqa: F401 (kernels' modules, loaded)
+        from ..kernels import bias, checks, cross_entropy, dropout, launch, reduce  # noqa: F401 (kernels' modules, loaded)
     except ImportError as e:
         raise CudaUnavailableError(f"CUDA kernels need numba-cuda ({e}); {INSTALL_HINT}.") from None
     if simulated() != launch.SIMULATED:
@@ -225,6 +225,20 @@ class CudaBackend:
 
     def relu_bias_grad(self, g, y):
         return self.kernels.reduce.relu_bias_grad(self.xp, self.xp.ascontiguousarray(g), y)
+
+    def cross_entropy(self, x, t, ignore_index, check):
+        """(p, losses, weights, safe_t) as the CPU's twin gives them (weights always: whether a row is ignored
+        is not known without a sync), in one kernel; a bad target is recorded for the next read."""
+        xp, record = self.xp, self._error_record()
+        x, t = xp.ascontiguousarray(x), xp.ascontiguousarray(t, np.int64)
+        result = self.kernels.cross_entropy.cross_entropy(xp, x, t, ignore_index, record, check.code)
+        self._checked()
+        return result
+
+    def cross_entropy_grad(self, p, safe_t, weights, scale):
+        """dx from the forward's results and the scale (rows, 1) or a scalar, in one kernel."""
+        scale = self.xp.asarray(scale).reshape(-1)  # (rows,) or (1,)
+        return self.kernels.cross_entropy.cross_entropy_grad(self.xp, p, safe_t, weights, scale)
 
     def dropout_mask(self, shape, dtype, p, scale, rng):
         """Dropout's mask, drawn on the device (kernels/dropout.py): Philox4x32-10 keyed by one 64-bit

@@ -7,7 +7,9 @@ of 1e4 stay finite (exp never sees a positive argument). p = softmax(x_r), lse =
                   loss_r = (1 - e) w[t_r] (lse - x_r[t_r]) + e/C sum_c w_c (lse - x_rc)
                   dx_r = ((1 - e) w[t_r] + e/C sum(w)) p - (1 - e) w[t_r] onehot(t_r) - e/C w
                   'mean' divides by sum_r w[t_r]; a row whose target is ignore_index counts 0.
-                  Plainly (w = 1, e = 0) dx_r = (p - onehot(t_r)) * g: one fused step, not a chain of ops.
+                  Plainly (w = 1, e = 0) dx_r = (p - onehot(t_r)) * g: the backend's cross_entropy and
+                  cross_entropy_grad, one kernel each on a GPU (kernels/cross_entropy.py), NumPy on the
+                  CPU; weight= and label_smoothing take the array path below on every device.
     cross_entropy, class probabilities q (the input's shape): q' = (1 - e) q + e/C, a = w q'
                   loss_r = -sum_c a_rc log p_c      dx_r = p sum_c(a_rc) - a_r      dq_r = -(1 - e) w log p
                   'mean' divides by the number of rows.
@@ -126,8 +128,20 @@ class CrossEntropy(Function):
         xp = self.xp
         self.shape, self.reduction, self.weight, self.smoothing = x.shape, reduction, weight, label_smoothing
         self.ignore_index = ignore_index
-        x2 = _as_rows(xp, x)
-        self.t, self.keep = class_targets(self, target.reshape(-1), x2.shape[1], "cross_entropy")
+        x2, t = _as_rows(xp, x), target.reshape(-1)
+        self.fused = weight is None and not label_smoothing
+        if self.fused:  # the usual case: the backend's kernel (one launch on a GPU, kernels/cross_entropy.py)
+            self.p, losses, self.row_w, self.t = self.device.backend.cross_entropy(x2, t, ignore_index,
+                                                                                   BAD_TARGET["cross_entropy"])
+        else:
+            losses = self.weighted_losses(x2, t)
+        self.count = self.t.size if self.row_w is None else self.row_w.sum()
+        return _reduced(xp, losses, reduction, target.shape, self.count)
+
+    def weighted_losses(self, x2, t):
+        """The per-row losses with weight= or label_smoothing, by array ops (keeps p, t, keep, row_w)."""
+        xp, weight, label_smoothing = self.xp, self.weight, self.smoothing
+        self.t, self.keep = class_targets(self, t, x2.shape[1], "cross_entropy")
         self.rows = xp.arange(self.t.size)
         z = x2 - x2.max(axis=1, keepdims=True)
         e = xp.exp(z)
@@ -135,7 +149,8 @@ class CrossEntropy(Function):
         self.p = e / s  # softmax, kept for backward
         lse = xp.log(s[:, 0])
         losses = lse - z[self.rows, self.t]  # lse(x_r) - x_r[t_r], the shift cancels
-        self.row_w = None if weight is None and self.keep is None else _row_weights(weight, self.t, self.keep, x.dtype)
+        self.row_w = None if weight is None and self.keep is None else _row_weights(weight, self.t, self.keep,
+                                                                                      x2.dtype)
         if self.row_w is not None:
             losses *= self.row_w
         if label_smoothing:  # + e/C sum_c w_c (lse - z_c) per row kept
@@ -144,11 +159,14 @@ class CrossEntropy(Function):
             if self.keep is not None:
                 spread *= self.keep
             losses = (1 - label_smoothing) * losses + (label_smoothing / x2.shape[1]) * spread
-        self.count = self.t.size if self.row_w is None else self.row_w.sum()
-        return _reduced(xp, losses, reduction, target.shape, self.count)
+        return losses
 
     def backward(self, g):
         xp, e, rw = self.xp, self.smoothing, self.row_w
+        scale = _row_scale(xp, g, self.reduction, self.count)
+        if self.fused:
+            dx = self.device.backend.cross_entropy_grad(self.p, self.t, rw, scale)
+            return _from_rows(xp, dx, self.shape), None, None
         dx = self.p.copy()  # (rows, C); the saved softmax stays intact for a retained graph
         if e:
             n_classes = dx.shape[1]
@@ -159,11 +177,10 @@ class CrossEntropy(Function):
             dx *= onehot_w[:, None] + (e / n_classes) * total * keep
             dx[self.rows, self.t] -= onehot_w
             dx -= (e / n_classes) * (keep * w)
-        else:
+        else:  # weight= without smoothing
             dx[self.rows, self.t] -= 1
-            if rw is not None:
-                dx *= rw[:, None]
-        dx *= _row_scale(xp, g, self.reduction, self.count)
+            dx *= rw[:, None]
+        dx *= scale
         return _from_rows(xp, dx, self.shape), None, None
 
 
