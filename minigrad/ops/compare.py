@@ -43,20 +43,17 @@ class Any(Function):
     """Whether any element over `axis` is nonzero; bool, except that uint8 stays uint8 as in PyTorch."""
 
     differentiable = False
+    test = "any"  # the array method that reduces
 
     def forward(self, x, axis=None, keepdims=False):
-        y = self.reduce(x, axis=axis, keepdims=keepdims)
+        y = getattr(x, self.test)(axis=axis, keepdims=keepdims)
         return y.astype(dtypes.uint8) if x.dtype == dtypes.uint8 else y
-
-    def reduce(self, x, **where):
-        return x.any(**where)
 
 
 class All(Any):
     """Whether every element over `axis` is nonzero."""
 
-    def reduce(self, x, **where):
-        return x.all(**where)
+    test = "all"
 
 
 class CountNonzero(Function):
