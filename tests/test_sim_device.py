@@ -3,6 +3,7 @@ host syncs counted per training step, and a simulated machine with two GPUs on w
 must run on the tensors' device. Run with MINIGRAD_CUDA_SIM=1 NUMBA_ENABLE_CUDASIM=1 pytest -m sim.
 """
 
+import collections
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,25 @@ def test_host_syncs_per_training_step(sim, optimizer):
         assert sim.host_syncs == []  # forward, backward, optimizer: all on the device
     loss = _train(model, opt, x, t, F.cross_entropy, steps=1).item()
     assert _syncs(sim) == ["get()"] and loss > 0  # the one the user asked for
+
+
+def test_kernel_launches_of_cross_entropy(sim):
+    """Forward and backward are one kernel each (kernels/cross_entropy.py); what is left as array
+    operations is the 'mean': the sums of the losses and of the rows kept, and a division by that
+    count (made safe for 0) forward and backward (issue 11 item 10: ~27 array operations before)."""
+    from minigrad.kernels import launch
+
+    x, t = mg.randn(5, 3, device="cuda", requires_grad=True), mg.tensor([0, 2, 1, -100, 0], device="cuda")
+    sim.array_kernels.clear()
+    before = launch.launches
+    F.cross_entropy(x, t).backward()
+    assert launch.launches - before == 2
+    softmax = collections.Counter()
+    for site, n in sim.array_kernels.items():
+        if "ops/softmax.py" in site:
+            softmax[site.split(" at ")[0]] += n
+    assert softmax == {"ndarray.sum": 2, "numpy.equal": 2, "xp.where": 2, "numpy.divide": 2}
+    assert sim.host_syncs == []
 
 
 def test_a_bad_target_is_reported_at_the_next_read_of_a_training_step(sim):
