@@ -12,9 +12,11 @@
    Target: >= 80% of copy bandwidth.
 2. One MLP training step at batch 1024 (784-4096-4096-10, SGD): minigrad against a hand-written
    pure-CuPy step with the same arithmetic (the floor). Target: <= 1.1x the floor. Also printed per
-   step: our kernel launches, and under the simulator the host syncs (backend/sim.py counts them).
+   step: our kernel launches, and under the simulator the host syncs and the array operations that
+   run a kernel, by file (backend/sim.py counts them; CuPy launches at least one kernel for each).
 """
 
+import collections
 import sys
 import time
 
@@ -136,9 +138,18 @@ def mlp_table(batch, widths, lr=0.01):
         from minigrad.backend import sim
 
         sim.host_syncs.clear()
+        sim.array_kernels.clear()
     minigrad_step()
     print(f"  per step: {launch.launches - before} launches of our kernels", end="")
-    print(f", {len(sim.host_syncs)} host syncs: {sim.host_syncs}" if backend.simulated else "")
+    if not backend.simulated:
+        print()
+        return
+    print(f", {len(sim.host_syncs)} host syncs: {sim.host_syncs}")
+    by_file = collections.Counter()
+    for site, n in sim.array_kernels.items():
+        by_file[site.split(" at ")[1].rsplit(":", 1)[0]] += n
+    print(f"  per step: {sum(by_file.values())} array operations that run a kernel (each >= 1 CuPy launch): "
+          + ", ".join(f"{path} {n}" for path, n in by_file.most_common()))
 
 
 def main():

@@ -3,7 +3,9 @@ Needs no GPU; prints a table, asserts nothing.
 
     python benchmarks/launch_overhead.py
 
-What is timed, per launch of bias_add_kernel (2 arrays + 2 scalars) and column_sum (4 arrays + 1):
+What is timed, per launch of bias_add_kernel (2 arrays + 2 scalars), column_sum (4 arrays + 1),
+range_check (2 arrays + 7 scalars, the index check), dropout_mask (1 array + 4) and cross_entropy
+(7 arrays + 3, the largest argument list):
 
 * before — what `kernel[grid, block, stream](*args)` does on every call before the driver call
   (numba-cuda 0.30): `typeof` of every argument, which exports each array through DLPack to find
@@ -50,15 +52,23 @@ class HostDeviceArray:
 
 
 def cases(make):
-    """(name, Kernel, grid, block, args) for our two kernels, arrays made by make(ndarray)."""
-    from minigrad.kernels import bias, reduce
+    """(name, Kernel, grid, block, args) for our kernels, arrays made by make(ndarray)."""
+    from minigrad.kernels import bias, checks, cross_entropy, dropout, reduce
 
-    g = np.ones((1024, 4096), np.float32)
+    g, index, record = np.ones((1024, 4096), np.float32), np.zeros(1024, np.int64), np.zeros(4, np.int64)
+    logits = np.ones((1024, 10), np.float32)  # a batch of 1024 rows of 10 classes
     return [
         ("bias_add_kernel (2 arrays)", bias.bias_add_kernel, (1056,), (256,),
          (make(g.reshape(-1)), make(g[0]), np.float32(0), False)),
         ("column_sum (4 arrays)", reduce.column_sum_kernel, (128, 8), reduce.BLOCK,
          (make(g), make(g), make(g), make(g[:8]), True)),
+        ("range_check (2 arrays + 7)", checks.range_check_kernel, (4,), (256,),
+         (make(index), np.int64(0), np.int64(10), True, True, make(record), *np.int64([1, 0, 10]))),
+        ("dropout_mask (1 array + 4)", dropout.dropout_mask_kernel, (1056,), (256,),
+         (make(g.reshape(-1)), *np.int64([1, 2, 2**31]), np.float32(2))),
+        ("cross_entropy (7 arrays + 3)", cross_entropy.cross_entropy_kernel, (4,), (256,),
+         (make(logits), make(index), np.int64(-100), make(logits), make(g[0, :1024]), make(g[1, :1024]),
+          make(index), make(record), np.int64(1), np.float32(0))),
     ]
 
 

@@ -15,7 +15,7 @@ the double rounding is harmless).
 
 from numba import cuda
 
-from .launch import THREADS, accumulator, elementwise_blocks, kernel
+from .launch import accumulator, elementwise_blocks, elementwise_threads, kernel
 
 
 @kernel
@@ -40,7 +40,8 @@ def _launch(y, b, relu):
     if y.size == 0:  # no rows, or Linear(in, 0): nothing to add (and no zero-size grid to launch)
         return
     flat = y.reshape(-1)  # a view: y is C-contiguous
-    bias_add_kernel.launch((elementwise_blocks(flat.size),), (THREADS,), flat, b, accumulator(y.dtype), relu)
+    bias_add_kernel.launch((elementwise_blocks(flat.size),), (elementwise_threads(flat.size),), flat, b,
+                           accumulator(y.dtype), relu)
 
 
 def bias_add(y, b):

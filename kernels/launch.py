@@ -22,6 +22,7 @@ storage instead, on the default stream, with as few threads as possible.
 
 import ctypes
 import functools
+import sys
 
 import numpy as np
 from numba import config, cuda
@@ -30,9 +31,11 @@ from numba.cuda.np.numpy_support import from_dtype
 
 SIMULATED = bool(config.ENABLE_CUDASIM)
 THREADS = 256  # 8 warps: enough to hide memory latency, small enough for many resident blocks
+SIM_THREADS = 4  # the simulator runs each thread as a Python thread: a few, so that the loops still stride
+SIM_SWITCH_INTERVAL = 1e-4  # seconds between the GIL's thread switches while the simulator runs (see simulate)
 BLOCKS_PER_SM = 8  # grid-stride loops and column tiles: enough blocks to fill the GPU, no more
 _SCALARS = {np.float32: (types.float32, ctypes.c_float), np.float64: (types.float64, ctypes.c_double),
-            bool: (types.boolean, bool)}
+            np.int64: (types.int64, ctypes.c_int64), bool: (types.boolean, bool)}
 
 
 launches = 0  # kernel launches so far (benchmarks/gpu.py prints them per training step)
@@ -52,14 +55,14 @@ class Kernel:
 
     def launch(self, grid, block, *args):
         """kernel[grid, block, current stream](*args): arrays C-contiguous, scalars np.float32,
-        np.float64 or bool. A grid with no blocks is refused: callers skip empty work (CUDA rejects
+        np.float64, np.int64 or bool. A grid with no blocks is refused: callers skip empty work (CUDA rejects
         such a launch, and the simulator would silently run nothing)."""
         if not all(grid):
             raise ValueError(f"{self.py_func.__name__}: grid {grid} has no blocks; skip empty inputs before launching")
         global launches
         launches += 1
         if SIMULATED:
-            self.dispatcher[grid, block, 0](*[_simulated(a) for a in args])
+            simulate(self.dispatcher[grid, block, 0], [_simulated(a) for a in args])
             return
         device, stream = current_stream()
         key = (tuple(_key(a) for a in args), device)
@@ -109,6 +112,18 @@ def _simulated(a):
     return a.simulated_memory() if hasattr(a, "simulated_memory") else a
 
 
+def simulate(configured, args):
+    """Run a launch in Numba's CUDA simulator: one Python thread per CUDA thread, and a manager thread
+    that polls them to release each syncthreads() barrier. Under the GIL a barrier then waits for a few
+    of Python's thread switches, 5 ms each by default: a 0.1 ms interval makes barriers ~4x cheaper."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SIM_SWITCH_INTERVAL)
+    try:
+        configured(*args)
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def driver_launch(stream, launch_config, function, *params):
     """The driver call (cuda.core.launch): the one line benchmarks/launch_overhead.py stubs out."""
     from cuda.core import launch
@@ -142,6 +157,11 @@ def elementwise_blocks(size):
     if SIMULATED:
         return 1  # the simulator runs every thread as a Python thread: one block loops over all
     return max(1, min(-(-size // THREADS), sm_count() * BLOCKS_PER_SM))
+
+
+def elementwise_threads(size):
+    """Threads per block of that loop: THREADS, or in the simulator SIM_THREADS (at most one per element)."""
+    return min(SIM_THREADS, size) if SIMULATED else THREADS
 
 
 def accumulator(dtype):

@@ -17,15 +17,17 @@ through shared memory (8 x 32 accumulators) and warp 0 writes the column's total
 
 A batch of 1024 rows of a 4096-column gradient thus runs as 128 tiles x up to 8 slabs of 8 warps,
 instead of 128 lone warps each walking 1024 rows. Every element of g is read once, no atomics.
-Sums run in the accumulator type (float32 for float16/float32 data, float64 for float64): shared
-arrays need their dtype when the kernel is compiled, so each accumulator has its own pair of kernels.
+In Numba's simulator, which runs each thread in Python, a block is 8 columns by 2 warps (BLOCK): the
+same code on fewer threads. Sums run in the accumulator type (float32 for float16/float32 data,
+float64 for float64): shared arrays need their dtype when the kernel is compiled, so each
+accumulator has its own pair of kernels.
 """
 
 import functools
 
 from numba import cuda, float32, float64
 
-from .launch import BLOCKS_PER_SM, SIMULATED, kernel, sm_count
+from .launch import BLOCKS_PER_SM, SIM_THREADS, SIMULATED, kernel, sm_count
 
 TILE_COLS = 32  # one warp across the tile: coalesced row reads
 ROW_WARPS = 8  # warps per block, each summing its own rows of the tile
@@ -41,11 +43,12 @@ def _column_sum_kernel(acc):
         # g: (rows, n) -> out: (slabs, n), out[s, j] = sum of g[r, j] over the rows r of slab s; with
         # relu, gm = g * (y > 0) is written on the way and summed instead (relu is the same for every
         # thread, so its branch costs nothing; without it y and gm are never touched)
-        col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
-        tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
+        # (blockDim is (TILE_COLS, ROW_WARPS) on a GPU, smaller in the simulator: see plan)
+        col = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+        tx, ty, warps = cuda.threadIdx.x, cuda.threadIdx.y, cuda.blockDim.y
         total = acc(0)
         if col < g.shape[1]:
-            for r in range(cuda.blockIdx.y * ROW_WARPS + ty, g.shape[0], cuda.gridDim.y * ROW_WARPS):
+            for r in range(cuda.blockIdx.y * warps + ty, g.shape[0], cuda.gridDim.y * warps):
                 if not relu:
                     total += g[r, col]
                 elif y[r, col] > acc(0):  # compared in acc: an int 0 would widen float16 to float64
@@ -59,7 +62,7 @@ def _column_sum_kernel(acc):
         partial[ty, tx] = total
         cuda.syncthreads()
         if ty == 0 and col < g.shape[1]:
-            for w in range(1, ROW_WARPS):
+            for w in range(1, warps):
                 total += partial[w, tx]
             out[cuda.blockIdx.y, col] = total
 
@@ -68,14 +71,15 @@ def _column_sum_kernel(acc):
 
 column_sum_kernel = _column_sum_kernel(float32)  # float16 and float32 data
 column_sum_kernel_f64 = _column_sum_kernel(float64)
-BLOCK = (TILE_COLS, ROW_WARPS)
+# the simulator runs each thread in Python: SIM_THREADS columns by 2 "warps" per block, still folded
+BLOCK = (2 * SIM_THREADS, 2) if SIMULATED else (TILE_COLS, ROW_WARPS)
 
 
 @functools.cache
 def plan(rows, n):
     """(column tiles, row slabs) for a (rows, n) input, once per shape; 1 slab means one pass."""
-    tiles = -(-n // TILE_COLS)
-    if SIMULATED:  # the simulator runs each thread in Python: the fewest blocks
+    tiles = -(-n // BLOCK[0])
+    if SIMULATED:  # (one slab: the fewest blocks)
         return tiles, 1
     wanted = -(-BLOCKS_PER_SM * sm_count() // tiles)  # slabs enough to fill the GPU
     return tiles, max(1, min(wanted, rows // (ROW_WARPS * MIN_ROWS_PER_THREAD), MAX_SLABS))

@@ -110,12 +110,13 @@ def _render(a, shape, indent, summarize, fmt):
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
 
 
-def _edges(a, edge):
-    """Keep only the first and last `edge` entries of every dimension longer than 2 * edge."""
-    for axis, n in enumerate(a.shape):
+def _edges(t, edge):
+    """Keep only the first and last `edge` entries of every dimension longer than 2 * edge (tensor ops,
+    so on a GPU the cut runs there, and only the edges are copied to the host)."""
+    for axis, n in enumerate(t.shape):
         if n > 2 * edge:
-            a = a.take(list(range(edge)) + list(range(n - edge, n)), axis=axis)
-    return a
+            t = cat([t.narrow(axis, 0, edge), t.narrow(axis, n - edge, edge)], axis)
+    return t
 
 
 def _add_suffixes(text, suffixes, indent):
@@ -151,7 +152,7 @@ def tensor_repr(t):
         if dtype not in (dtypes.default_float, dtypes.int64, dtypes.bool):
             suffixes.append(f"dtype={dtype}")
         summarize = t._data.size > PRINT_OPTS.threshold
-        shown = t.device.backend.to_host(_edges(t._data, PRINT_OPTS.edgeitems) if summarize else t._data)
+        shown = t.device.backend.to_host(_edges(t.detach(), PRINT_OPTS.edgeitems)._data if summarize else t._data)
         body = _render(shown, shape, indent, summarize, _Formatter(shown.reshape(-1), dtype.is_floating_point))
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
@@ -162,3 +163,4 @@ def tensor_repr(t):
 
 from . import cuda  # noqa: E402  (tensor.py imports this module at its end; these import tensor.py)
 from .factories import options  # noqa: E402
+from .ops.join import cat  # noqa: E402

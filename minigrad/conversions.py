@@ -130,17 +130,22 @@ class TensorConversion(Convertible):
         """The one value of a one-element tensor, as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.item()
+        return self._host().item()
 
     def tolist(self):
         """The values as (nested) Python lists of Python numbers; a 0-d tensor gives a number."""
-        return self._data.tolist()
+        return self._host().tolist()
+
+    def _host(self):
+        # every read to Python goes through the backend: on a GPU it is the sync that also reports a
+        # failed device-side check (backend/checks.py)
+        return self.device.backend.to_host(self._data)
 
     def _scalar(self):
         if self._data.size != 1:
             raise ValueError(f"only one element tensors can be converted to Python scalars "
                              f"(this one has shape {tuple(self._data.shape)})")
-        return self._data.item()
+        return self._host().item()
 
     def __float__(self):
         return float(self._scalar())
@@ -152,18 +157,18 @@ class TensorConversion(Convertible):
         if self.dtype.is_floating_point or self._data.size != 1:
             raise TypeError(f"only integer tensors of a single element can be converted to an index "
                             f"(this one is {self.dtype} of shape {tuple(self._data.shape)})")
-        return int(self._data.item())
+        return int(self._host().item())
 
     def __bool__(self):
         if self._data.size != 1:
             what = "no values" if self._data.size == 0 else "more than one value"
             raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous; use .any() or .all()")
-        return bool(self._data.item())
+        return bool(self._host().item())
 
     def __format__(self, format_spec):
         """A 0-d tensor formats as its value (f"{loss:.4f}"); other tensors only with an empty spec."""
         if self._data.ndim == 0:
-            return self._data.item().__format__(format_spec)
+            return self._host().item().__format__(format_spec)
         if format_spec:
             raise TypeError(f"unsupported format string {format_spec!r} passed to Tensor.__format__: only "
                             f"0-d tensors take one, this one has shape {tuple(self._data.shape)}; format "

@@ -28,5 +28,6 @@ def get_device_name(device=None):
 
 
 def synchronize(device=None):
-    """Wait until every kernel queued on the device has finished (a no-op when simulated)."""
+    """Wait until every kernel queued on the device has finished, and raise the error of an index
+    check that failed on it (backend/checks.py); the simulated device counts it as a host sync."""
     resolve(device if device is not None else "cuda").backend.synchronize()

@@ -33,12 +33,13 @@ class Tensor(TensorConversion, InPlace, TensorOps):
 
     def __init__(self, data, requires_grad=False, device=None):
         """Wrap an existing array without copying (Python data becomes float32, as torch.Tensor(...)
-        does); most code wants the factory `minigrad.tensor` instead."""
+        does, and host data is copied to a GPU `device`); most code wants `minigrad.tensor` instead."""
         if isinstance(data, Tensor):
             data = data._data
         elif not hasattr(data, "shape"):
             data = np.asarray(data, dtype=dtypes.default_float)
-        self._data, self.device = data, resolve(device)  # "cuda": the current device
+        self.device = resolve(device)  # "cuda": the current device
+        self._data = self.device.backend.to_device(data) if isinstance(data, np.ndarray) else data
         self._grad, self.grad_fn, self.requires_grad, self._written = None, None, False, None
         self.requires_grad_(requires_grad)
 

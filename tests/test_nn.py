@@ -355,6 +355,20 @@ def test_dropout_scales_survivors_and_is_the_identity_in_eval(device):
         nn.Dropout(p=1.5)
 
 
+def test_dropout_masks_come_from_the_generator_given(device):
+    """generator= draws the mask (on a GPU: its key) and leaves the global generator alone; a seed gives
+    the same masks on each device run after run (a GPU's differ from the CPU's: ops/dropout.py)."""
+    x = mg.ones(64, device=device)
+    masks = [host(F.dropout(x, 0.5, generator=mg.Generator().manual_seed(3))) for _ in range(2)]
+    np.testing.assert_array_equal(masks[0], masks[1])
+    mg.manual_seed(0)
+    before = mg.rand(2)
+    mg.manual_seed(0)
+    F.dropout(x, 0.5, generator=mg.Generator().manual_seed(3))
+    np.testing.assert_array_equal(host(mg.rand(2)), host(before))
+    assert set(np.unique(masks[0])) <= {0.0, 2.0} and 0 < masks[0].sum() < 128
+
+
 def test_losses_match_formulas():
     x = mg.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
     t = mg.tensor([0, 1])

@@ -15,7 +15,7 @@ Both take create_graph=True, which records the backward pass itself, for second 
 
 import warnings
 
-from ..backend import guard
+from ..backend import guard as _guard  # private: not part of torch.autograd's namespace
 from . import engine
 from .custom_function import FunctionCtx, once_differentiable
 from .function import Function
@@ -51,7 +51,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     inputs = _inputs(inputs, "backward")
     for t, g in zip(inputs, engine.backward(tensors, seeds, retain_graph, create_graph, inputs)):
         if g is not None:
-            engine.deliver(t, g, create_graph)
+            with _guard(t.device):  # the accumulation adds (or copies) on t's device
+                engine.deliver(t, g, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
@@ -83,13 +84,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "graph. Set allow_unused=True if this is the desired behavior.")
             result.append(_zeros(t) if materialize_grads else None)
             continue
-        result.append(engine.as_result(g, t.device, shared=id(g) in seen))
+        with _guard(t.device):  # the result's copy is made on t's device
+            result.append(engine.as_result(g, t.device, shared=id(g) in seen))
         seen.add(id(g))
     return tuple(result)
 
 
 def _zeros(t):
-    with guard(t.device):
+    with _guard(t.device):
         return Tensor._make(t.device.xp.zeros(t.shape, dtype=t._data.dtype), t.device, False, None)
 
 
@@ -131,7 +133,7 @@ def _seeds(outputs, grads):
             if out.numel() != 1:
                 raise RuntimeError(f"grad can be implicitly created only for scalar outputs, but output {i} has "
                                    f"shape {tuple(out.shape)}: call .sum() first or pass a gradient of that shape")
-            with guard(out.device):
+            with _guard(out.device):
                 g = Tensor._make(out.device.xp.ones(out.shape, dtype=out._data.dtype), out.device, False, None)
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")

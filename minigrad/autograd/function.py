@@ -25,6 +25,12 @@ Each op says what it reads, so that only what this backward really needs is chec
 
 e.g. Mul has {0: (1,), 1: (0,)}: in `x * w` with only w requiring grad, w itself is never read.
 
+An op whose result has no gradient (a comparison, argmax, nonzero) is a Function too, with
+`differentiable = False` and no backward: apply still checks that its tensors share a device, hands
+it `xp` and runs it under their device guard, but never records it. So every op that computes with
+device arrays runs on its tensors' device; array work outside a Function is an in-place write
+(inplace.py, an optimizer step) or a host transfer (backend), each entering the guard itself.
+
 `grad_fn` prints as PyTorch's does (`<MulBackward0 object at 0x...>`): the node's name is the class's
 own `node` attribute where PyTorch's name differs from f"{ClassName}Backward0" (Reshape is
 "ViewBackward0", sum over dims "SumBackward1"), and `next_functions` lists the nodes that backward
@@ -49,6 +55,7 @@ class Function:
     saves_output = ()
     released = False
     wraps_numbers = False  # see next_functions
+    differentiable = True  # False: no gradient, never recorded (see the module docstring)
     guard = None  # the inputs' device guard, set by apply on CUDA (the engine runs backward under it)
     runs_on_tensors = False  # True for custom Functions, whose backward takes Tensors (custom_function.py)
 
@@ -87,7 +94,7 @@ class Function:
             raise ValueError(_explain(cls, e, arrays)) from None
         if out.ndim == 0:
             out = fn.device.xp.asarray(out)  # NumPy turns 0-d results into scalars: keep arrays
-        recorded = recording() and True in needs_grad
+        recorded = recording() and True in needs_grad and cls.differentiable
         # the result lives on fn.device: the inputs' device, unless forward moved it (ToDevice)
         result = Tensor._make(out, fn.device, recorded, fn if recorded else None)
         # a view (reshape, permute, basic indexing...) of an input shares its write record

@@ -94,7 +94,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     rng = np.random.default_rng(seed + 1)
     cotangents = grad_outputs
     if cotangents is None:
-        cotangents = [Tensor._make(o.device.backend.to_device(rng.standard_normal(o.shape)).astype(o.dtype),
+        cotangents = [Tensor._make(o.device.backend.to_device(rng.standard_normal(o.shape).astype(o.dtype)),
                                    o.device, False, None) for o in _outputs(fn, inputs)]
     wrt = [i for i, t in enumerate(inputs) if getattr(t, "requires_grad", False)]
 

@@ -2,10 +2,12 @@
 
 A `Device` names where storage lives ("cpu", "cuda:0"). Its backend — one file per device type in
 the plain registry `BACKENDS` — supplies `xp` (the array module, NumPy or CuPy) that every Function
-is handed, the few kernels that differ per device, host <-> device copies, and `guard`: None on the
-CPU, on CUDA the context manager that makes the device current (work outside Function.apply that
-touches device arrays runs under `with guard(device):`). The CUDA backend is loaded on first use
-only, so `import minigrad` never imports CuPy or Numba. "cuda" (no index) means the current device.
+is handed, the few kernels that differ per device, host <-> device copies, value checks that
+need no host sync (checks.py), and `guard`: None on the CPU, on CUDA the context manager that makes
+the device current. Ops compute in Functions (apply enters the guard, also for ops with no
+gradient); the little array work outside one (in-place writes, optimizer steps) runs under
+`with guard(device):`. The CUDA backend is loaded on first use only, so `import minigrad` never
+imports CuPy or Numba. "cuda" (no index) means the current device.
 
     >>> import minigrad as mg
     >>> mg.device("cpu").xp.__name__
@@ -99,7 +101,7 @@ NO_GUARD = _NoGuard()
 
 def guard(device):
     """`with guard(device):` makes `device` current for array work done outside Function.apply
-    (in-place writes, optimizer steps, comparisons), as PyTorch's device guard does; free on the CPU."""
+    (in-place writes, optimizer steps), as PyTorch's device guard does; free on the CPU."""
     return device.guard or NO_GUARD
 
 

@@ -11,8 +11,10 @@ CuPy differs from NumPy, so code that would break or stall on a real GPU fails o
                  with results made on the current device
     SimDevice    `with SimDevice(i):` makes simulated GPU i current in this thread (cupy.cuda.Device)
     host_syncs   every device-to-host read so far, each as "what at file:line" (tests count them)
+    array_kernels  the array operations that ran a kernel, counted by "what at file:line"
 
-The array type and the device stack live in sim_array.py; this file is the device's array module.
+The array type lives in sim_array.py, the device stack and the sync count in sim_device.py; this
+file is the device's array module.
 An array lives on the device that was current when it was computed; a view stays with its base.
 Computing with an array of another device raises, as CuPy does without peer access (with peer
 access CuPy computes silently on the wrong GPU): that is how a missing device guard shows here.
@@ -20,7 +22,8 @@ access CuPy computes silently on the wrong GPU): that is how a missing device gu
 
 import numpy as np
 
-from .sim_array import Call, SimArray, SimDevice, current_device, host_syncs, sync  # noqa: F401 (API)
+from .sim_array import SIZED_BY_VALUES, Call, SimArray, cupy_index
+from .sim_device import SimDevice, array_kernels, current_device, host_syncs, sync  # noqa: F401 (the device's API)
 
 _FROM_HOST = {"array", "asarray", "asanyarray", "ascontiguousarray"}  # explicit host-to-device copies
 
@@ -42,8 +45,9 @@ class _Namespace:
         elif isinstance(attr, np.ufunc):
             value = _Ufunc(attr)
         elif callable(attr) and not isinstance(attr, type):
-            def value(*args, _f=attr, _what=f"xp.{name}", _host=name in _FROM_HOST, **kwargs):
-                return Call(_what, _host).run(_f, args, kwargs)
+            def value(*args, _f=attr, _what=f"xp.{name}", _host=name in _FROM_HOST, _syncs=name in SIZED_BY_VALUES,
+                      **kwargs):
+                return Call(_what, _host, _syncs).run(_f, args, kwargs)
         else:
             value = attr  # dtypes, scalar types and constants (float32, newaxis, pi)
         setattr(self, name, value)  # looked up once per name
@@ -63,7 +67,12 @@ class _Ufunc:
         attr = getattr(self._ufunc, name)
         if not callable(attr):
             return attr
-        return lambda *args, **kwargs: Call(f"xp.{self.__name__}.{name}").run(attr, args, kwargs)
+        call = attr
+        if name == "at":  # xp.add.at(a, index, values) indexes as a[index] does: by CuPy's rules
+
+            def call(a, index, *values):
+                return attr(a, cupy_index(index, a.shape), *values)
+        return lambda *args, **kwargs: Call(f"xp.{self.__name__}.{name}").run(call, args, kwargs)
 
 
 xp = _Namespace(np, "minigrad.backend.sim.xp")

@@ -1,79 +1,62 @@
 """The simulated CUDA device's array type (see backend/sim.py): NumPy storage on a simulated GPU,
-refusing what CuPy refuses and counting what CuPy syncs for; plus the current-device stack.
+refusing what CuPy refuses and counting what CuPy syncs for (sim_device.py keeps the count).
 
     SimArray    results of arithmetic, ufuncs and NumPy functions stay SimArrays; a view stays on its
                 base's device, a computed result is made on the current device, whose inputs must
                 all live there
-    SimDevice   `with SimDevice(i):` makes simulated GPU i current in this thread (cupy.cuda.Device)
-    host_syncs  every device-to-host read so far, each as "what at file:line"
-"""
 
-import os
-import sys
-import threading
+Where CuPy's indexing differs from NumPy's, the arrays follow CuPy: integer-array indices wrap around
+instead of raising (minigrad checks them on the device, backend/checks.py), and a boolean mask, like
+nonzero, costs a sync (CuPy reads the count of True back to size the result). `get(out=...,
+blocking=False)` only queues the copy, as CuPy does into pinned memory: `out` is written at that
+device's next sync, so code that reads it before one sees stale values here too.
+"""
 
 import numpy as np
 
-host_syncs = []
-_local = threading.local()
-_HERE = (__file__, os.path.join(os.path.dirname(__file__), "sim.py"))  # frames skipped by _caller
+from .sim_device import SimDevice, caller, current_device, queue_copy, ran_kernel, sync
+
+SIZED_BY_VALUES = {"nonzero", "argwhere", "flatnonzero", "unique", "compress", "extract"}  # each syncs in CuPy
+ALLOCATIONS = {"xp.empty", "xp.empty_like"}  # new memory, no kernel
 _HINT = "use Tensor.cpu() / .item() / .tolist() to read a CUDA tensor on purpose"
 
 
-def _stack():
-    if not hasattr(_local, "stack"):
-        _local.stack = [0]  # like CUDA: device 0 is current until a thread picks another
-    return _local.stack
+def cupy_index(index, shape):
+    """`index` as CuPy applies it to an array of `shape`: integer arrays wrap around (NumPy would raise
+    for an out-of-bounds one), and a boolean mask is a sync (CuPy counts its True values on the host)."""
+    items = index if isinstance(index, tuple) else (index,)
+    used = sum(i.ndim if _is_mask(i) else 0 if i is None or i is Ellipsis else 1 for i in items)
+    out, dim = [], 0
+    for i in items:
+        if i is Ellipsis:
+            dim += len(shape) - used
+        elif _is_mask(i):
+            sync("boolean mask indexing (CuPy reads the number of True values back)", current_device())
+            dim += i.ndim
+        elif isinstance(i, np.ndarray) and i.dtype.kind in "iu" and i.ndim and dim < len(shape) and shape[dim]:
+            i, dim = i % shape[dim], dim + 1
+        elif i is not None:
+            dim += 1
+        out.append(i)
+    return tuple(out) if isinstance(index, tuple) else out[0]
 
 
-def current_device():
-    return _stack()[-1]
-
-
-class SimDevice:
-    """`with SimDevice(i):` runs array work on simulated GPU i; re-entrant, like cupy.cuda.Device."""
-
-    __slots__ = ("id",)
-
-    def __init__(self, id):
-        self.id = id
-
-    def __enter__(self):
-        _stack().append(self.id)
-        return self
-
-    def __exit__(self, *exc):
-        _stack().pop()
-
-    def __repr__(self):
-        return f"<simulated CUDA Device {self.id}>"
-
-
-def _caller():
-    """file:line of the first frame outside this file: where a sync or a misuse came from."""
-    frame = sys._getframe(2)
-    while frame.f_code.co_filename in _HERE:
-        frame = frame.f_back
-    path = os.path.relpath(frame.f_code.co_filename)
-    return f"{frame.f_code.co_filename if path.startswith('..') else path}:{frame.f_lineno}"
-
-
-def sync(what):
-    """Record a blocking device-to-host read (on a GPU it waits for every queued kernel)."""
-    host_syncs.append(f"{what} at {_caller()}")
+def _is_mask(i):
+    return isinstance(i, np.ndarray) and i.dtype.kind == "b" and i.ndim > 0
 
 
 def _host_array_error(what):
     return TypeError(f"{what}: a host numpy.ndarray cannot be mixed with a (simulated) CUDA array — CuPy "
                      "raises 'Unsupported type <class 'numpy.ndarray'>' here (at "
-                     f"{_caller()}); copy it to the device first (device.backend.to_device(a))")
+                     f"{caller()}); copy it to the device first (device.backend.to_device(a))")
 
 
 class Call:
-    """One NumPy call on SimArrays: unwraps them, refuses host arrays, wraps the results."""
+    """One NumPy call on SimArrays: unwraps them, refuses host arrays, wraps the results; a call whose
+    result's size depends on the values (nonzero, ...) is a sync, as in CuPy."""
 
-    def __init__(self, what, from_host=False):
-        self.what, self.from_host, self.inputs = what, from_host, []
+    def __init__(self, what, from_host=False, syncs=False):
+        self.what, self.from_host, self.syncs, self.inputs = what, from_host, syncs, []
 
     def unwrap(self, x):
         if isinstance(x, SimArray):
@@ -90,12 +73,16 @@ class Call:
     def run(self, func, args, kwargs):
         args = [self.unwrap(a) for a in args]
         kwargs = {k: self.unwrap(v) for k, v in kwargs.items()}
+        if self.syncs:
+            sync(f"{self.what} (its result's size depends on the values)", current_device())
         result = func(*args, **kwargs)
         if self.from_host and not self.inputs:
             result = np.array(result, copy=True)  # host data: a copy on the device, never shared
         computed = "out" in kwargs or not self._is_view(result)
         if computed:  # a kernel ran, on the current device: every input must live there
             self.check_devices()
+            if self.what not in ALLOCATIONS:
+                ran_kernel(self.what)
         return self.wrap(result)
 
     def _is_view(self, result):
@@ -115,7 +102,7 @@ class Call:
         for s in self.inputs:
             if s._device != here:
                 raise RuntimeError(
-                    f"{self.what} at {_caller()}: an array on simulated cuda:{s._device} is used while "
+                    f"{self.what} at {caller()}: an array on simulated cuda:{s._device} is used while "
                     f"cuda:{here} is current; CuPy would run the kernel on cuda:{here} (a peer-access "
                     "error, or a silent copy between GPUs). Run the work under its tensors' device "
                     "guard: `with minigrad.backend.guard(tensor.device):`"
@@ -170,15 +157,23 @@ class SimArray:
 
     # -------------------------------------------------- what CuPy refuses or syncs for
     def __array__(self, dtype=None, copy=None):
-        raise TypeError(f"Implicit conversion to a NumPy array is not allowed (CuPy's rule; at {_caller()}): "
+        raise TypeError(f"Implicit conversion to a NumPy array is not allowed (CuPy's rule; at {caller()}): "
                         f"np.asarray/np.array of a CUDA array would copy it to the host behind your back; {_HINT}")
 
     def _read(self, what):
-        sync(what)
+        sync(what, self._device)
         return self._a
 
-    def get(self):
-        return self._read("get()").copy()
+    def get(self, stream=None, order="C", out=None, blocking=True):
+        """A host copy (a sync); with blocking=False only queued, done into `out` at the next sync."""
+        if not blocking:
+            queue_copy(self._device, out, self._a.copy())
+            return out
+        values = self._read("get()")
+        if out is None:
+            return values.copy()
+        out[...] = values
+        return out
 
     def item(self):
         return self._read("item()").item()
@@ -229,7 +224,7 @@ class SimArray:
         if name.startswith("__") or name == "tobytes":
             raise AttributeError(f"'SimArray' object has no attribute '{name}' (nor has cupy.ndarray)")
         attr = getattr(self._a, name)
-        call = Call(f"ndarray.{name}")
+        call = Call(f"ndarray.{name}", syncs=name in SIZED_BY_VALUES)
         call.inputs.append(self)
         if callable(attr):
             return lambda *args, **kwargs: call.run(attr, args, kwargs)
@@ -252,6 +247,7 @@ class SimArray:
 
     def __getitem__(self, index):
         def get(a, index):
+            index = cupy_index(index, a.shape)
             r = a[index]
             if isinstance(r, np.generic):  # every index an int: CuPy gives a 0-d view, not a copy
                 r = a[(*index, ...) if isinstance(index, tuple) else (index, ...)]
@@ -261,10 +257,10 @@ class SimArray:
     def __setitem__(self, index, value):
         if isinstance(value, (np.ndarray, list, tuple)) and np.ndim(value) > 0:
             raise ValueError(f"non-scalar numpy.ndarray cannot be used for fill (CuPy's error for host data "
-                             f"written into a CUDA array, at {_caller()}): copy it to the device first")
+                             f"written into a CUDA array, at {caller()}): copy it to the device first")
 
         def put(a, index, value):
-            a[index] = value
+            a[cupy_index(index, a.shape)] = value
         Call("assignment", from_host=True).run(put, (self, index, value), {})
 
     # -------------------------------------------------- operators, each a NumPy ufunc

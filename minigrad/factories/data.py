@@ -88,9 +88,9 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                       "rather than minigrad.tensor(sourceTensor).", UserWarning, stacklevel=2)
-        host, inferred = data.device.backend.to_host(data._data), data.dtype
-        device = data.device if device is None else device
-    elif isinstance(data, np.ndarray):
+        copy = data.detach().to(device=data.device if device is None else device, dtype=dtype, copy=True)
+        return copy.requires_grad_() if requires_grad else copy  # copied on its device: no trip to the host
+    if isinstance(data, np.ndarray):
         host, inferred = data, dtypes.of(data.dtype) if dtype is None else None
     else:
         leaves, shape = _flatten(data)

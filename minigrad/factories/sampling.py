@@ -97,7 +97,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     broadcast), normal(mean_tensor, std=1.0), normal(mean_number, std_tensor), and
     normal(mean_number, std_number, size) with dtype=, device= and requires_grad=."""
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
-    if isinstance(std, Tensor) and bool((std._data < 0).any()):
+    if isinstance(std, Tensor) and bool((std < 0).any()):  # a read to the host (a sync on a GPU), as in PyTorch
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not isinstance(std, Tensor) and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")

@@ -11,10 +11,9 @@ are gathered under PyTorch's names:
 records out-of-place ops only (use the returned tensor, as `x = F.relu(x, inplace=True)` does).
 """
 
-from .. import dtypes
-from ..factories import rand
 from ..ops import math as _math
 from ..ops.activation import elu, gelu, leaky_relu, silu, softplus
+from ..ops.dropout import dropout
 from ..ops.embedding import embedding, one_hot
 from ..ops.linalg import linear
 from ..ops.loss import (
@@ -41,19 +40,6 @@ __all__ = ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logi
 def relu(input, inplace=False):
     """max(x, 0) (`inplace`: see the module docstring)."""
     return _math.relu(input)
-
-
-def dropout(input, p=0.5, training=True, inplace=False, generator=None):
-    """Zero each element with probability p and scale the survivors by 1/(1-p) ("inverted" dropout,
-    as PyTorch does), so that the expected value is unchanged and evaluation needs no rescaling.
-    Built from a multiply by a constant mask, so dx = g * mask / (1 - p) comes from Mul's backward."""
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
-        return input
-    dtypes.check_float("dropout", input)
-    keep = rand(input.shape, dtype=input.dtype, device=input.device, generator=generator) >= p
-    return input * (keep.to(input.dtype) * (0.0 if p == 1 else 1 / (1 - p)))
 
 
 from ..unsupported import module_getattr  # noqa: E402

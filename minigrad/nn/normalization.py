@@ -95,7 +95,8 @@ class BatchNorm1d(_Affine):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
-            factor = 1.0 / self.num_batches_tracked.item() if self.momentum is None else self.momentum
+            if self.momentum is None:  # 1 / batches seen, a 0-d tensor: no read to the host (PyTorch reads it)
+                factor = 1.0 / self.num_batches_tracked
         # buffers missing (track_running_stats=False): the batch's statistics, in eval() too
         use_batch = self.training or self.running_mean is None
         tracked = not self.training or self.track_running_stats

@@ -14,6 +14,7 @@ summed back over the broadcast dimensions (`sum_to`):
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..backend.checks import Check
 from ..tensor import Tensor
 from .out import expect_tensor, into
 
@@ -189,13 +190,21 @@ class Neg(Function):
         return (-g,)
 
 
+ZERO_DIVISOR = {mode: Check(RuntimeError, f"ZeroDivisionError: integer division by zero (rounding_mode={mode!r}); "
+                                          "divide floats, or mask out the zero divisors first")
+                for mode in ("trunc", "floor")}
+
+
 def div_rounded(a, b, rounding_mode):
-    """a / b rounded toward zero ("trunc") or down ("floor"), in a and b's promoted dtype (not float)."""
+    """a / b rounded toward zero ("trunc") or down ("floor"), in a and b's promoted dtype (not float).
+    Integer divisors must not be 0: a tensor's are checked where they are (on a GPU, without a sync)."""
     a, b = operands(a, b, "div")
-    integers = (a if isinstance(a, Tensor) else b).dtype.kind in "iub"
-    if integers and (b == 0 if not isinstance(b, Tensor) else not (b._data != 0).all()):
-        raise RuntimeError("ZeroDivisionError: integer division by zero (rounding_mode="
-                           f"{rounding_mode!r}); divide floats, or mask out the zero divisors first")
+    if (a if isinstance(a, Tensor) else b).dtype.kind in "iub":
+        if not isinstance(b, Tensor):
+            if b == 0:
+                raise ZERO_DIVISOR[rounding_mode].exception(0)
+        else:
+            b.device.backend.check_range(b._data, 0, 1, ZERO_DIVISOR[rounding_mode], inside=False)
     return DivRounded.apply(a, b, rounding_mode=rounding_mode)
 
 

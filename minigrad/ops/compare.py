@@ -2,7 +2,9 @@
 isfinite, any/all, count_nonzero, and the bitwise/logical operators & | ^ ~.
 
 Their results are bool tensors (int64 counts, Python bools for allclose/equal) and never need
-gradients, so they are computed directly on the arrays, with no Function and no graph.
+gradients: each is a Function with `differentiable = False`, so it runs on its tensors' device (under
+their device guard) and records no graph. allclose and equal return Python bools, so they read one
+value back to the host (a sync on a GPU, as in PyTorch).
 
     >>> import minigrad as mg
     >>> x = mg.tensor([1.0, float("nan"), 3.0])
@@ -13,15 +15,54 @@ gradients, so they are computed directly on the arrays, with no Function and no 
 import numbers
 
 from .. import dtypes
-from ..autograd.function import device_mismatch
-from ..backend import guard
+from ..autograd.function import Function, device_mismatch
 from ..tensor import Tensor
 from .out import expect_tensor, into
 from .reduce import normalize_dims
 
 
-def _wrap(array, like):
-    return Tensor._make(array, like.device, False, None)
+class Logic(Function):
+    """y = xp.<fn>(a, b, **options): a comparison, test or logical/bitwise op (bool or integer results)."""
+
+    differentiable = False
+
+    def forward(self, *arrays, fn=None, **options):
+        return getattr(self.xp, fn)(*arrays, **options)
+
+
+class FloatTest(Logic):
+    """isnan/isinf/isfinite: integers and bools are never NaN or infinite, so their answer is `other_kinds`."""
+
+    def forward(self, x, fn=None, other_kinds=False):
+        if x.dtype.kind != "f":
+            return self.xp.full(x.shape, other_kinds, dtype=dtypes.bool)
+        return super().forward(x, fn=fn)
+
+
+class Any(Function):
+    """Whether any element over `axis` is nonzero; bool, except that uint8 stays uint8 as in PyTorch."""
+
+    differentiable = False
+    test = "any"  # the array method that reduces
+
+    def forward(self, x, axis=None, keepdims=False):
+        y = getattr(x, self.test)(axis=axis, keepdims=keepdims)
+        return y.astype(dtypes.uint8) if x.dtype == dtypes.uint8 else y
+
+
+class All(Any):
+    """Whether every element over `axis` is nonzero."""
+
+    test = "all"
+
+
+class CountNonzero(Function):
+    """The number of nonzero elements over `axis`, as int64."""
+
+    differentiable = False
+
+    def forward(self, x, axis=None):
+        return self.xp.asarray(self.xp.count_nonzero(x, axis=axis), dtype=dtypes.int64)
 
 
 def _other(op, a, b):
@@ -40,8 +81,7 @@ def _other(op, a, b):
 def _comparison(op, xp_name, symbol):
     def f(input, other, *, out=None):
         a = expect_tensor(op, input)
-        with guard(a.device):
-            return into(out, _wrap(getattr(a.device.xp, xp_name)(a._data, _other(op, a, other)), a), op)
+        return into(out, Logic.apply(a, _other(op, a, other), fn=xp_name), op)
 
     f.__name__ = f.__qualname__ = op
     f.__doc__ = f"input {symbol} other, elementwise and broadcast, as a bool tensor (torch.{op})."
@@ -65,26 +105,24 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = expect_tensor("isclose", input), expect_tensor("isclose", other, "other")
     if a.dtype != b.dtype:
         raise RuntimeError(f"isclose(): {a.dtype} did not match {b.dtype}; convert one with .to(...)")
-    return _wrap(a.device.xp.isclose(a._data, _other("isclose", a, b), rtol=rtol, atol=atol, equal_nan=equal_nan), a)
+    return Logic.apply(a, _other("isclose", a, b), fn="isclose", rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True if isclose holds everywhere (torch.allclose)."""
-    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    """True if isclose holds everywhere (torch.allclose); a Python bool, so one read to the host."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
 def equal(input, other):
-    """True if both have the same shape and the same elements (any dtypes; NaN is not equal) (torch.equal)."""
+    """True if both have the same shape and the same elements (any dtypes; NaN is not equal) (torch.equal);
+    a Python bool, so one read to the host."""
     a, b = expect_tensor("equal", input), expect_tensor("equal", other, "other")
-    return a.shape == b.shape and bool((a._data == _other("equal", a, b)).all())
+    return a.shape == b.shape and bool(Logic.apply(a, _other("equal", a, b), fn="equal").all())
 
 
 def _float_test(op, xp_name, other_kinds):
     def f(input):
-        x = expect_tensor(op, input)
-        if x.dtype.kind != "f":  # integers and bools are never NaN or infinite
-            return _wrap(x.device.xp.full(x.shape, other_kinds, dtype=dtypes.bool), x)
-        return _wrap(getattr(x.device.xp, xp_name)(x._data), x)
+        return FloatTest.apply(expect_tensor(op, input), fn=xp_name, other_kinds=other_kinds)
 
     f.__name__ = f.__qualname__ = op
     f.__doc__ = f"Elementwise {op[2:]} test, as a bool tensor (torch.{op})."
@@ -96,28 +134,25 @@ isinf = _float_test("isinf", "isinf", False)
 isfinite = _float_test("isfinite", "isfinite", True)
 
 
-def _logical_reduction(op, input, dim, keepdim, out):
+def _logical_reduction(cls, op, input, dim, keepdim, out):
     x = expect_tensor(op, input)
-    y = getattr(x.device.xp, op)(x._data, axis=normalize_dims(dim, x.ndim), keepdims=keepdim)
-    y = x.device.xp.asarray(y)
-    return into(out, _wrap(y.astype(dtypes.uint8) if x.dtype == dtypes.uint8 else y, x), op)  # PyTorch keeps uint8
+    return into(out, cls.apply(x, axis=normalize_dims(dim, x.ndim), keepdims=keepdim), op)
 
 
 def any(input, dim=None, keepdim=False, *, out=None):
     """True where some element over dim (None = all; an int or tuple) is nonzero (torch.any)."""
-    return _logical_reduction("any", input, dim, keepdim, out)
+    return _logical_reduction(Any, "any", input, dim, keepdim, out)
 
 
 def all(input, dim=None, keepdim=False, *, out=None):
     """True where every element over dim is nonzero (torch.all)."""
-    return _logical_reduction("all", input, dim, keepdim, out)
+    return _logical_reduction(All, "all", input, dim, keepdim, out)
 
 
 def count_nonzero(input, dim=None):
     """The number of nonzero elements over dim (None = all; an int or tuple), as int64 (torch.count_nonzero)."""
     x = expect_tensor("count_nonzero", input)
-    xp = x.device.xp
-    return _wrap(xp.asarray(xp.count_nonzero(x._data, axis=normalize_dims(dim, x.ndim)), dtype=dtypes.int64), x)
+    return CountNonzero.apply(x, axis=normalize_dims(dim, x.ndim))
 
 
 def _bitwise(op, xp_name):
@@ -126,8 +161,7 @@ def _bitwise(op, xp_name):
         if a.dtype.kind not in "biu":
             raise TypeError(f"{op}: only integer and bool tensors are supported, got {a.dtype}; for masks "
                             "compare first (x > 0)")
-        fn = getattr(a.device.xp, xp_name)
-        return _wrap(fn(a._data) if other is None else fn(a._data, _other(op, a, other)), a)
+        return Logic.apply(a, fn=xp_name) if other is None else Logic.apply(a, _other(op, a, other), fn=xp_name)
 
     f.__name__ = f.__qualname__ = op
     f.__doc__ = f"Elementwise {xp_name.replace('_', ' ')} of integer or bool tensors (torch.{op}); & | ^ ~ on tensors."
@@ -142,5 +176,4 @@ bitwise_not = _bitwise("bitwise_not", "invert")
 
 def logical_not(input):
     """Elementwise "is zero", as a bool tensor (torch.logical_not)."""
-    x = expect_tensor("logical_not", input)
-    return _wrap(x.device.xp.logical_not(x._data), x)
+    return Logic.apply(expect_tensor("logical_not", input), fn="logical_not")

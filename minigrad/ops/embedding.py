@@ -5,11 +5,24 @@
                            (0 for padding_idx; divided by r's count in the batch with scale_grad_by_freq)
 
 one_hot is not differentiable (integer output).
+
+Bad indices raise as in PyTorch: at once on the CPU, at the next read on a GPU, which checks them on
+the device without a host sync (backend/checks.py). What does read back on a GPU: one_hot's
+num_classes=-1 (the largest index + 1 sizes the result, as in PyTorch) and max_norm (the number of
+distinct rows looked up); each is one sync.
 """
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import no_grad
+from ..backend import guard
+from ..backend.checks import Check
 from ..tensor import Tensor
+
+EMBEDDING_INDEX = Check(IndexError, "index out of range in self: embedding index {value} for a weight of {size} "
+                                    "rows (indices must be in [0, {size}))")
+NEGATIVE_CLASS = Check(RuntimeError, "Class values must be non-negative.")
+LARGE_CLASS = Check(RuntimeError, "Class values must be smaller than num_classes ({size}), got {value}.")
+INT64_MIN = -(2**63)
 
 
 class Embedding(Function):
@@ -53,10 +66,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         if not -n <= padding_idx < n:
             raise ValueError(f"Padding_idx must be within num_embeddings ({n}), got {padding_idx}")
         padding_idx %= n
-    if input.numel() and not (0 <= int(input._data.min()) and int(input._data.max()) < n):
-        bad = input._data[(input._data < 0) | (input._data >= n)].reshape(-1)[0]
-        raise IndexError(f"index out of range in self: embedding index {int(bad)} for a weight of {n} rows "
-                         f"(indices must be in [0, {n - 1}])")
+    input.device.backend.check_range(input._data, 0, n, EMBEDDING_INDEX, size=n)
     if max_norm is not None:
         renorm_(weight, input, max_norm, norm_type)
     return Embedding.apply(weight, input, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
@@ -67,12 +77,27 @@ def renorm_(weight, indices, max_norm, norm_type=2.0):
     norm max_norm (PyTorch's embedding_renorm_: factor max_norm / (norm + 1e-7)). Under no_grad: the
     rescaling is not part of the graph, and, as in PyTorch, it counts as an in-place write to weight."""
     xp = weight.device.xp
-    rows = xp.unique(indices._data.reshape(-1))
-    w = weight._data[rows]
-    norms = (xp.abs(w) ** norm_type).sum(axis=1, keepdims=True) ** (1 / norm_type)
-    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1)
+    with guard(weight.device):  # array work outside a Function: on the weight's device
+        rows = xp.unique(indices._data.reshape(-1))  # (a sync on a GPU: unique's size depends on the values)
+        w = weight._data[rows]
+        norms = (xp.abs(w) ** norm_type).sum(axis=1, keepdims=True) ** (1 / norm_type)
+        w *= xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1)  # (w is a copy: fancy indexing)
     with no_grad():
-        weight[Tensor._make(rows, weight.device, False, None)] = Tensor._make(w * scale, weight.device, False, None)
+        weight[Tensor._make(rows, weight.device, False, None)] = Tensor._make(w, weight.device, False, None)
+
+
+class OneHot(Function):
+    """y[..., c] = 1 if t[...] == c else 0, int64 (no gradient); num_classes=-1 means max(t) + 1."""
+
+    differentiable = False
+
+    def forward(self, t, num_classes=-1):
+        backend = self.device.backend
+        backend.check_range(t, INT64_MIN, 0, NEGATIVE_CLASS, inside=False)  # PyTorch checks the sign first
+        if num_classes == -1:
+            num_classes = int(t.max()) + 1  # sizes the result: a read to the host, as in PyTorch
+        backend.check_range(t, INT64_MIN, num_classes, LARGE_CLASS, size=num_classes)
+        return (t[..., None] == self.xp.arange(num_classes)).astype("int64")
 
 
 def one_hot(tensor, num_classes=-1):
@@ -80,14 +105,6 @@ def one_hot(tensor, num_classes=-1):
     if tensor.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot is only applicable to index tensor of type LongTensor, got {tensor.dtype}; "
                            "use .long()")
-    xp, t = tensor.device.xp, tensor._data
-    if num_classes == -1:
-        if t.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(t.max()) + 1
-    if t.size and int(t.min()) < 0:
-        raise RuntimeError("Class values must be non-negative.")
-    if t.size and int(t.max()) >= num_classes:
-        raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}), got {int(t.max())}.")
-    out = (t[..., None] == xp.arange(num_classes)).astype("int64")
-    return Tensor._make(out, tensor.device, False, None)
+    if num_classes == -1 and tensor.numel() == 0:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
+    return OneHot.apply(tensor, num_classes=num_classes)

@@ -16,6 +16,7 @@ index has the input's number of dims, is no larger outside `dim`, and holds indi
 """
 
 from ..autograd.function import Function
+from ..backend.checks import Check
 from ..tensor import Tensor
 from .index import Index
 from .out import expect_tensor, into
@@ -89,13 +90,14 @@ def _index_array(op, index, x, name="index"):
     return index._data
 
 
-def _check_bounds(op, a, n, dim):
-    """Indices into a dim of size n must be in [0, n) (gather, scatter and index_select refuse negatives)."""
-    if a.size:
-        lo, hi = int(a.min()), int(a.max())
-        if lo < 0 or hi >= n:
-            raise RuntimeError(f"{op}(): index {lo if lo < 0 else hi} is out of bounds for dimension {dim} "
-                               f"with size {n}")
+OUT_OF_BOUNDS = {op: Check(RuntimeError, op + "(): index {value} is out of bounds for dimension {dim} with size {size}")
+                 for op in ("gather", "scatter", "scatter_add", "index_select")}
+
+
+def _check_bounds(op, x, a, n, dim):
+    """Indices into a dim of size n must be in [0, n) (gather, scatter and index_select refuse negatives);
+    on a GPU they are checked there and a bad one raises at the next read (backend/checks.py)."""
+    x.device.backend.check_range(a, 0, n, OUT_OF_BOUNDS[op], dim, n)
 
 
 def index_select(input, dim, index, *, out=None):
@@ -105,7 +107,7 @@ def index_select(input, dim, index, *, out=None):
     a = _index_array("index_select", index, x)
     if a.ndim > 1:
         raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {tuple(a.shape)}")
-    _check_bounds("index_select", a, x.shape[d] if x.ndim else 1, d)
+    _check_bounds("index_select", x, a, x.shape[d] if x.ndim else 1, d)
     return into(out, IndexSelect.apply(x, index=(slice(None),) * d + (a.reshape(-1),)), "index_select")
 
 
@@ -122,7 +124,7 @@ def _check_like(op, x, a, d, src=None):
     if too_big:
         raise RuntimeError(f"{op}(): Size does not match at dimension {too_big[0]} expected index {list(a.shape)} to "
                            f"be no larger than self {list(x.shape)} apart from dimension {d}")
-    _check_bounds(op, a, x.shape[d] if x.ndim else 1, d)
+    _check_bounds(op, x, a, x.shape[d] if x.ndim else 1, d)
 
 
 def gather(input, dim, index, *, out=None):

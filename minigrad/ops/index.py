@@ -5,6 +5,11 @@ None, ..., int/bool tensors, lists and masks; negative steps refused; indices ch
     advanced index (int/bool tensors)       y = a copy         dx = zeros, then g *added* at index,
                                                                so repeated indices accumulate
 
+Index tensors on a GPU are checked there (backend/checks.py): a bad one raises at the next read, with
+no sync on the way; host data (lists, CPU tensors) is checked at once. x[mask] counts the mask's
+True values (on a GPU the one sync PyTorch makes too); `x[mask] = v` with one value is masked_fill_,
+which counts nothing.
+
 gather, scatter and index_select, which index along one dim, are in gather.py.
 
     >>> import minigrad as mg
@@ -14,14 +19,19 @@ gather, scatter and index_select, which index along one dim, are in gather.py.
             [4., 5.]]), tensor([3., 3.]))
 """
 
+import numbers
 import operator
 
 from .. import dtypes
 from ..autograd.function import Function
 from ..backend import array_on, guard
+from ..backend.checks import Check
+from ..factories import tensor
 from ..tensor import Tensor
 from .out import expect_tensor
 from .reduce import wrap_dim
+
+OUT_OF_BOUNDS = Check(IndexError, "index {value} is out of bounds for dimension {dim} with size {size}")
 
 
 class Slice(Function):
@@ -54,7 +64,12 @@ class NewAxis(Slice):
 
 
 class Index(Slice):
-    """x[index] for an advanced index (tensors, lists, masks): indices may repeat."""
+    """x[index] for an advanced index (tensors, lists, masks): indices may repeat. A mask is replaced
+    by the positions of its True values, as NumPy defines x[mask] (x[mask.nonzero()]): on a GPU
+    counting them is a sync (as in PyTorch), and backward adds at the positions without a second one."""
+
+    def forward(self, x, index=()):
+        return super().forward(x, index=_positions(self.xp, index))
 
     def backward(self, g):
         dx = self.xp.zeros(self.shape, dtype=g.dtype)
@@ -62,25 +77,61 @@ class Index(Slice):
         return (dx,)
 
 
+class Masked(Index):
+    """x[mask], the whole index one mask over x's leading dims: with those dims flattened, the rows at
+    the mask's flat nonzero positions (faster than a tuple of positions, and each row is picked once,
+    so backward writes g back instead of adding)."""
+
+    node = "IndexBackward0"
+
+    def forward(self, x, index=None):
+        self.shape, self.rows, self.index = x.shape, (index.size, *x.shape[index.ndim:]), self.xp.flatnonzero(index)
+        return x.reshape(self.rows)[self.index]
+
+    def backward(self, g):
+        dx = self.xp.zeros(self.shape, dtype=g.dtype)
+        dx.reshape(self.rows)[self.index] = g  # a view of dx: fresh, so contiguous
+        return (dx,)
+
+
+def _positions(xp, index):
+    """`index` with each mask (a bool array of one or more dims) replaced by its nonzero() arrays."""
+    items = index if isinstance(index, tuple) else (index,)
+    if not any(_is_mask(i) for i in items):
+        return index
+    return tuple(p for i in items for p in (xp.nonzero(i) if _is_mask(i) else (i,)))
+
+
+def _is_mask(i):
+    return hasattr(i, "dtype") and i.dtype.kind == "b" and i.ndim > 0
+
+
 # ---------------------------------------------------------------- x[index], x[index] = v
 _VALID = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices"
 
 
 def _array(item, device):
-    """A tensor, list or ndarray index as an integer or bool array on `device` (a CPU index may select
-    from CUDA data, as in PyTorch)."""
+    """A tensor, list or array index as an integer or bool tensor, on `device` or on the CPU (host
+    data becomes a CPU tensor, checked there; a CPU index may select from CUDA data, as in PyTorch)."""
     if isinstance(item, Tensor):
         if item.device is not device and item.device.type != "cpu":
             raise RuntimeError(f"indices should be either on cpu or on the same device as the indexed tensor "
                                f"({device}), got {item.device}")
-        a = item._data if item.device is device else device.backend.to_device(item._data)
+        t = item
+    elif isinstance(item, device.xp.ndarray):  # an array of x's device (minigrad's own callers)
+        t = Tensor._make(item, device, False, None)
     else:
-        a = device.xp.asarray(list(item) if isinstance(item, range) else item)
-        if a.size == 0 and a.dtype.kind == "f":
-            a = a.astype(dtypes.int64)  # [] is an empty int index, as in PyTorch
-    if a.dtype.kind not in "biu":
+        t = tensor(list(item) if isinstance(item, range) else item)
+        if t.numel() == 0 and t.dtype.is_floating_point:
+            t = t.long()  # [] is an empty int index, as in PyTorch
+    if t.dtype.kind not in "biu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    return a.astype(dtypes.bool) if a.dtype == dtypes.uint8 else a  # PyTorch reads uint8 indices as masks
+    return t.bool() if t.dtype is dtypes.uint8 else t  # PyTorch reads uint8 indices as masks
+
+
+def _on(t, device):
+    """t's array on `device` (a CPU index copied to the GPU)."""
+    return t._data if t.device is device else device.backend.to_device(t._data)
 
 
 def _is_array(item):
@@ -111,8 +162,8 @@ def to_index(x, index):
         if type(item) is int or type(item) is slice:
             used += 1
         elif _is_array(item):
-            items[k] = a = _array(item, x.device)
-            used += a.ndim if a.dtype.kind == "b" else 1
+            items[k] = t = _array(item, x.device)
+            used += t.ndim if t.dtype is dtypes.bool else 1
         elif item is not None and item is not Ellipsis:
             if hasattr(item, "__index__"):  # a 0-d int tensor, a NumPy int
                 items[k] = operator.index(item)
@@ -139,9 +190,13 @@ def to_index(x, index):
             if item.step is not None and operator.index(item.step) <= 0:
                 raise ValueError("step must be greater than zero" if item.step else "slice step cannot be zero")
             cls, dim = cls if cls is Index else Slice, dim + 1
-        elif hasattr(item, "dtype"):  # an array: integer indices or a mask
-            _check_array(x, item, dim)
-            cls, dim = Index, dim + (item.ndim if item.dtype.kind == "b" else 1)
+        elif isinstance(item, Tensor) and item.dtype is dtypes.bool:  # a mask (x[True], 0-d, adds a dim)
+            _check_mask(x, item, dim)
+            cls, dim, item = Index, dim + item.ndim, _on(item, x.device)
+        elif isinstance(item, Tensor):  # integer indices: checked where they are, without a sync
+            n = x.shape[dim]
+            item.device.backend.check_range(item._data, -n, n, OUT_OF_BOUNDS, dim, n)
+            cls, dim, item = Index, dim + 1, _on(item, x.device)
         else:
             try:
                 i = operator.index(item)
@@ -150,19 +205,16 @@ def to_index(x, index):
             _check_int(i, x.shape[dim], dim)
             item, cls, dim = i, cls if cls is Index else Select, dim + 1
         out.append(item)
+    if len(out) == 1 and _is_mask(out[0]):
+        return out[0], Masked
     return (out[0] if len(out) == 1 else tuple(out)), cls
 
 
-def _check_array(x, a, dim):
-    if a.dtype.kind == "b":
-        for j, (m, n) in enumerate(zip(a.shape, x.shape[dim:])):
-            if m != n:
-                raise IndexError(f"The shape of the mask {list(a.shape)} at index {j} does not match the shape of "
-                                 f"the indexed tensor {list(x.shape)} at index {dim + j}")
-    elif a.size:
-        lo, hi = int(a.min()), int(a.max())
-        _check_int(lo, x.shape[dim], dim)
-        _check_int(hi, x.shape[dim], dim)
+def _check_mask(x, mask, dim):
+    for j, (m, n) in enumerate(zip(mask.shape, x.shape[dim:])):
+        if m != n:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of "
+                             f"the indexed tensor {list(x.shape)} at index {dim + j}")
 
 
 def getitem(x, index):
@@ -178,6 +230,12 @@ def getitem(x, index):
 def setitem(x, index, value):
     """x[index] = value, in place (a number, or a tensor broadcast to the indexed shape)."""
     x._check_inplace(isinstance(value, Tensor) and value.requires_grad)  # a graph would be lost
+    if _is_array(index) and _one_value(value, x):
+        mask = _array(index, x.device)
+        if mask.dtype is dtypes.bool and 0 < mask.ndim <= x.ndim:  # PyTorch's x[mask] = v is masked_fill_: no sync
+            _check_mask(x, mask, 0)
+            x.masked_fill_(mask.to(x.device).reshape(*mask.shape, *(1,) * (x.ndim - mask.ndim)), value)
+            return
     index, _ = to_index(x, index)
     if isinstance(value, Tensor) and value.device is not x.device and value.device.type != "cpu":
         raise RuntimeError(f"x[index] = value: value is on {value.device} but x is on {x.device}; "
@@ -190,6 +248,13 @@ def setitem(x, index, value):
         except ValueError:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(getattr(value, 'shape', ()))} cannot "
                                f"be broadcast to indexing result of shape {list(x._data[index].shape)}") from None
+
+
+def _one_value(value, x):
+    """A number, or a 0-d tensor on x's device: what masked_fill_ can write."""
+    if isinstance(value, Tensor):
+        return value.ndim == 0 and value.device is x.device
+    return isinstance(value, numbers.Number)
 
 
 def narrow(input, dim, start, length):

@@ -21,6 +21,8 @@ import warnings
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..backend.checks import Check
+from ..type_info import finfo
 from .activation import sigmoid_array
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -214,6 +216,10 @@ def _weighted(losses, reduction, weight, mean_by_weight):
     return reduce_loss(losses, reduction)
 
 
+NOT_PROBABILITIES = Check(RuntimeError, "all elements of input should be between 0 and 1: binary_cross_entropy "
+                                        "takes probabilities; for logits use binary_cross_entropy_with_logits")
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """-w (y log x + (1 - y) log(1 - x)) for probabilities x in [0, 1] (e.g. after a sigmoid)."""
     reduction = reduction_of(size_average, reduce, reduction)
@@ -223,10 +229,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the input size "
                          f"({tuple(input.shape)}) is deprecated. Please ensure they have the same size.")
     check_weights("binary_cross_entropy", input, weight=weight)
-    x = input._data
-    if x.size and not (float(x.min()) >= 0 and float(x.max()) <= 1):  # NaN fails too
-        raise RuntimeError("all elements of input should be between 0 and 1: binary_cross_entropy takes "
-                           "probabilities; for logits use binary_cross_entropy_with_logits")
+    # [0, 1] is [0, 1 + eps): 1 + eps is the float after 1. NaN fails too. A GPU checks on the device:
+    # the error comes at the next read, with no host sync (backend/checks.py)
+    input.device.backend.check_range(input._data, 0, 1 + finfo(input.dtype).eps, NOT_PROBABILITIES)
     return reduce_loss(BinaryCrossEntropy.apply(input, target, weight), reduction)
 
 

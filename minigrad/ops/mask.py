@@ -5,7 +5,8 @@
     tril(x, k) / triu      y = x on and below (above) diagonal k, 0 elsewhere     dx = g masked alike
 
 All broadcast like arithmetic (sum_to undoes it); nonzero (and where(c) with one argument) returns
-integer positions and is not differentiable.
+integer positions and is not differentiable. Its result's size depends on the values, so on a GPU
+nonzero reads their count back to the host (one sync, as in PyTorch and CuPy).
 
     >>> import minigrad as mg
     >>> x = mg.tensor([-1.0, 2.0, -3.0])
@@ -15,6 +16,7 @@ integer positions and is not differentiable.
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..factories import full
 from ..tensor import Tensor
 from .arith import operands, sum_to
 from .out import expect_tensor, into
@@ -44,6 +46,15 @@ class MaskedFill(Where):
 
 class MaskedFillTensor(MaskedFill):
     node = "MaskedFillBackward1"  # the value is a 0-d tensor (and may require grad)
+
+
+class NonZero(Function):
+    """The (n, ndim) positions of the nonzero elements; integer positions have no gradient."""
+
+    differentiable = False
+
+    def forward(self, x):
+        return self.xp.argwhere(x)
 
 
 class Tril(Function):
@@ -79,8 +90,7 @@ def where(condition, input=None, other=None, *, out=None):
         return nonzero(condition, as_tuple=True)
     _check_mask("where", condition, "where expected condition to be a boolean tensor")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: PyTorch's dtype for them
-        input = Tensor._make(condition.device.xp.asarray(input, dtype=dtypes.of_scalar(input).dtype),
-                             condition.device, False, None)
+        input = full((), input, device=condition.device)
     a, b = operands(input, other, "where")
     return into(out, Where.apply(condition, a, b), "where")
 
@@ -119,7 +129,5 @@ def triu(input, diagonal=0, *, out=None):
 def nonzero(input, *, as_tuple=False):
     """Positions of the nonzero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim
     (torch.nonzero); not differentiable."""
-    x = expect_tensor("nonzero", input)
-    if as_tuple:
-        return tuple(Tensor._make(p, x.device, False, None) for p in x.device.xp.nonzero(x._data))
-    return Tensor._make(x.device.xp.argwhere(x._data), x.device, False, None)
+    positions = NonZero.apply(expect_tensor("nonzero", input))
+    return positions.unbind(1) if as_tuple else positions  # as_tuple: PyTorch's views of the columns

@@ -25,6 +25,7 @@ import math
 from .. import dtypes
 from ..autograd.function import Function
 from ..autograd.grad_mode import no_grad
+from ..backend import guard
 from ..tensor import Tensor
 from .arith import sum_to
 from .reduce import normalize_dims
@@ -142,7 +143,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
     training=True uses the batch's statistics and, where running_mean/running_var are given, updates
     them in place: running = (1 - momentum) running + momentum stat, with the unbiased variance
-    (n / (n - 1)). training=False normalises with the running statistics.
+    (n / (n - 1)). training=False normalises with the running statistics. momentum may be a 0-d
+    tensor on the input's device (BatchNorm's cumulative average 1 / batches, never read to the host).
     """
     dtypes.check_float("batch_norm", input)
     if input.ndim < 2:
@@ -161,11 +163,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n <= 1:
             raise ValueError("Expected more than 1 value per channel when training, got input size "
                              f"{tuple(input.shape)}")
-        mean, var = moments(input._data, axes)
+        with guard(input.device):  # array work outside a Function: on the input's device
+            mean, var = moments(input._data, axes)
+            unbiased = var * (n / (n - 1))
         if running_mean is not None:
             _update_running(running_mean, mean, momentum)
         if running_var is not None:
-            _update_running(running_var, var * (n / (n - 1)), momentum)
+            _update_running(running_var, unbiased, momentum)
         return BatchNorm.apply(input, weight, bias, axes=axes, shape=shape, eps=eps, mean=mean, var=var)
     if running_mean is None or running_var is None:
         raise RuntimeError("batch_norm: running_mean and running_var must be given when training=False "
@@ -175,10 +179,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def _update_running(running, stat, momentum):
-    """running = (1 - momentum) running + momentum stat, in place (a buffer: never part of a graph)."""
+    """running = (1 - momentum) running + momentum stat, in place (a buffer: never part of a graph);
+    momentum is a number or a 0-d tensor."""
     with no_grad():
-        running.mul_(1 - momentum).add_(Tensor._make(stat.reshape(running.shape), running.device, False, None),
-                                        alpha=momentum)
+        running.mul_(1 - momentum).add_(Tensor._make(stat.reshape(running.shape), running.device, False, None)
+                                        * momentum)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):

@@ -43,14 +43,13 @@ def into(out, result, op):
     if dtypes.category(result.dtype) > dtypes.category(out.dtype):
         raise RuntimeError(f"{op}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
     if out.shape == result.shape:
-        out._data[...] = result._data
-    else:
-        if out.numel():
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(result.shape)}. This behavior is "
-                          "deprecated, and in a future PyTorch release outputs will not be resized unless they "
-                          "have zero elements.", UserWarning, stacklevel=3)
-        out._data = result._data.astype(out.dtype)  # new storage: views of the old one no longer alias out
-        out._written = None
-    out._mark_written()  # a graph that saved `out` must not read the new values
+        return out.copy_(result)  # an in-place write: a graph that saved `out` must not read the new values
+    if out.numel():
+        warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                      f"which does not match the required output shape {list(result.shape)}. This behavior is "
+                      "deprecated, and in a future PyTorch release outputs will not be resized unless they "
+                      "have zero elements.", UserWarning, stacklevel=3)
+    out._data = result.to(out.dtype, copy=True)._data  # new storage: views of the old one no longer alias out
+    out._written = None
+    out._mark_written()
     return out

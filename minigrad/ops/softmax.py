@@ -7,7 +7,9 @@ of 1e4 stay finite (exp never sees a positive argument). p = softmax(x_r), lse =
                   loss_r = (1 - e) w[t_r] (lse - x_r[t_r]) + e/C sum_c w_c (lse - x_rc)
                   dx_r = ((1 - e) w[t_r] + e/C sum(w)) p - (1 - e) w[t_r] onehot(t_r) - e/C w
                   'mean' divides by sum_r w[t_r]; a row whose target is ignore_index counts 0.
-                  Plainly (w = 1, e = 0) dx_r = (p - onehot(t_r)) * g: one fused step, not a chain of ops.
+                  Plainly (w = 1, e = 0) dx_r = (p - onehot(t_r)) * g: the backend's cross_entropy and
+                  cross_entropy_grad, one kernel each on a GPU (kernels/cross_entropy.py), NumPy on the
+                  CPU; weight= and label_smoothing take the array path below on every device.
     cross_entropy, class probabilities q (the input's shape): q' = (1 - e) q + e/C, a = w q'
                   loss_r = -sum_c a_rc log p_c      dx_r = p sum_c(a_rc) - a_r      dq_r = -(1 - e) w log p
                   'mean' divides by the number of rows.
@@ -22,6 +24,7 @@ import warnings
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..backend.checks import Check
 from .loss import REDUCTIONS, check_reduction, reduction_of
 
 
@@ -61,20 +64,17 @@ class LogSoftmax(Function):
 
 
 # ---------------------------------------------------------------- the class-dim bookkeeping the losses share
-def check_class_targets(xp, t, n_classes, ignore_index, op):
-    """(t with ignored rows set to class 0, mask of the rows kept or None if all are), or IndexError for
-    a target outside [0, C) that is not ignore_index. The one place that reads targets on the host."""
-    lo, hi = (int(t.min()), int(t.max())) if t.size else (0, 0)
-    keep = None
-    if t.size and lo <= ignore_index <= hi:  # some rows may be ignored: class 0, weight 0
-        keep = t != ignore_index
-        t = xp.where(keep, t, 0)
-        lo, hi = int(t.min()), int(t.max())
-    if lo < 0 or hi >= n_classes:
-        bad = int(t[(t < 0) | (t >= n_classes)][0])  # (ignored rows are class 0 by now)
-        raise IndexError(f"Target {bad} is out of bounds for {n_classes} classes ({op}): targets must be in "
-                         f"[0, {n_classes - 1}], or equal ignore_index ({ignore_index}) to be skipped")
-    return t, keep
+# a class-index target outside [0, C) that is not ignore_index (PyTorch: "Target 5 is out of bounds.")
+BAD_TARGET = {op: Check(IndexError, "Target {value} is out of bounds for {size} classes (" + op + "): targets must "
+                        "be class indices in [0, {size}), or equal ignore_index to be skipped")
+              for op in ("cross_entropy", "nll_loss")}
+
+
+def class_targets(fn, t, n_classes, op):
+    """(t with the ignored rows set to class 0, mask of the rows kept or None if all are) for Function fn's
+    flat targets t, by its backend: a bad target raises at once on the CPU and at the next read on a GPU,
+    which checks on the device without a host sync and masks every row (backend/checks.py)."""
+    return fn.device.backend.class_targets(t, n_classes, fn.ignore_index, BAD_TARGET[op])
 
 
 def _as_rows(xp, x):
@@ -127,8 +127,21 @@ class CrossEntropy(Function):
     def forward(self, x, target, weight=None, reduction="mean", ignore_index=-100, label_smoothing=0.0):
         xp = self.xp
         self.shape, self.reduction, self.weight, self.smoothing = x.shape, reduction, weight, label_smoothing
-        x2 = _as_rows(xp, x)
-        self.t, self.keep = check_class_targets(xp, target.reshape(-1), x2.shape[1], ignore_index, "cross_entropy")
+        self.ignore_index = ignore_index
+        x2, t = _as_rows(xp, x), target.reshape(-1)
+        self.fused = weight is None and not label_smoothing
+        if self.fused:  # the usual case: the backend's kernel (one launch on a GPU, kernels/cross_entropy.py)
+            self.p, losses, self.row_w, self.t = self.device.backend.cross_entropy(x2, t, ignore_index,
+                                                                                   BAD_TARGET["cross_entropy"])
+        else:
+            losses = self.weighted_losses(x2, t)
+        self.count = self.t.size if self.row_w is None else self.row_w.sum()
+        return _reduced(xp, losses, reduction, target.shape, self.count)
+
+    def weighted_losses(self, x2, t):
+        """The per-row losses with weight= or label_smoothing, by array ops (keeps p, t, keep, row_w)."""
+        xp, weight, label_smoothing = self.xp, self.weight, self.smoothing
+        self.t, self.keep = class_targets(self, t, x2.shape[1], "cross_entropy")
         self.rows = xp.arange(self.t.size)
         z = x2 - x2.max(axis=1, keepdims=True)
         e = xp.exp(z)
@@ -136,7 +149,8 @@ class CrossEntropy(Function):
         self.p = e / s  # softmax, kept for backward
         lse = xp.log(s[:, 0])
         losses = lse - z[self.rows, self.t]  # lse(x_r) - x_r[t_r], the shift cancels
-        self.row_w = None if weight is None and self.keep is None else _row_weights(weight, self.t, self.keep, x.dtype)
+        self.row_w = None if weight is None and self.keep is None else _row_weights(weight, self.t, self.keep,
+                                                                                      x2.dtype)
         if self.row_w is not None:
             losses *= self.row_w
         if label_smoothing:  # + e/C sum_c w_c (lse - z_c) per row kept
@@ -145,11 +159,14 @@ class CrossEntropy(Function):
             if self.keep is not None:
                 spread *= self.keep
             losses = (1 - label_smoothing) * losses + (label_smoothing / x2.shape[1]) * spread
-        self.count = self.t.size if self.row_w is None else self.row_w.sum()
-        return _reduced(xp, losses, reduction, target.shape, self.count)
+        return losses
 
     def backward(self, g):
         xp, e, rw = self.xp, self.smoothing, self.row_w
+        scale = _row_scale(xp, g, self.reduction, self.count)
+        if self.fused:
+            dx = self.device.backend.cross_entropy_grad(self.p, self.t, rw, scale)
+            return _from_rows(xp, dx, self.shape), None, None
         dx = self.p.copy()  # (rows, C); the saved softmax stays intact for a retained graph
         if e:
             n_classes = dx.shape[1]
@@ -160,11 +177,10 @@ class CrossEntropy(Function):
             dx *= onehot_w[:, None] + (e / n_classes) * total * keep
             dx[self.rows, self.t] -= onehot_w
             dx -= (e / n_classes) * (keep * w)
-        else:
+        else:  # weight= without smoothing
             dx[self.rows, self.t] -= 1
-            if rw is not None:
-                dx *= rw[:, None]
-        dx *= _row_scale(xp, g, self.reduction, self.count)
+            dx *= rw[:, None]
+        dx *= scale
         return _from_rows(xp, dx, self.shape), None, None
 
 
@@ -203,30 +219,36 @@ class NLLLoss(Function):
 
     def forward(self, x, target, weight=None, reduction="mean", ignore_index=-100):
         xp = self.xp
-        self.shape, self.reduction = x.shape, reduction
+        self.shape, self.reduction, self.ignore_index = x.shape, reduction, ignore_index
         x2 = _as_rows(xp, x)
-        self.t, keep = check_class_targets(xp, target.reshape(-1), x2.shape[1], ignore_index, "nll_loss")
-        self.rows = xp.arange(self.t.size)
-        self.row_w = _row_weights(weight, self.t, keep, x.dtype)
+        self.t, self.keep = class_targets(self, target.reshape(-1), x2.shape[1], "nll_loss")
+        self.weight, self.rows, self.n_classes = weight, xp.arange(self.t.size), x2.shape[1]
+        row_w, count = self.row_weights(x.dtype)
         losses = -x2[self.rows, self.t]
-        if self.row_w is not None:
-            losses *= self.row_w
-        self.count = self.t.size if self.row_w is None else self.row_w.sum()
-        self.n_classes = x2.shape[1]
-        return _reduced(xp, losses, reduction, target.shape, self.count)
+        if row_w is not None:
+            losses *= row_w
+        return _reduced(xp, losses, reduction, target.shape, count)
+
+    def row_weights(self, dtype):
+        """(w[t_r], 0 where ignored, or None if every row weighs 1; their sum, or the number of rows) from
+        the targets and the weight: recomputed in backward, so that create_graph sees the weight input
+        in them (on a GPU every row has a mask, so they always exist there)."""
+        row_w = _row_weights(self.weight, self.t, self.keep, dtype)
+        return row_w, self.t.size if row_w is None else row_w.sum()
 
     def backward(self, g):
         xp = self.xp
-        scale = -_row_scale(xp, g, self.reduction, self.count).reshape(-1)
+        row_w, count = self.row_weights(g.dtype)
+        scale = -_row_scale(xp, g, self.reduction, count).reshape(-1)
         dx = xp.zeros((len(self.rows), self.n_classes), dtype=g.dtype)
-        dx[self.rows, self.t] = scale if self.row_w is None else scale * self.row_w
+        dx[self.rows, self.t] = scale if row_w is None else scale * row_w
         return _from_rows(xp, dx, self.shape), None, None
 
 
 # ---------------------------------------------------------------- what users call
 def _check_class_loss(op, input, target, weight, reduction, probabilities=False):
     """The checks of cross_entropy and nll_loss, with PyTorch's messages (the bounds of class-index
-    targets are checked in forward, check_class_targets)."""
+    targets are checked in forward, class_targets)."""
     if reduction not in REDUCTIONS:
         check_reduction(reduction)
     dtypes.check_float(op, input)

@@ -16,7 +16,6 @@ among ties is unspecified); NaN sorts as the largest value, as in PyTorch.
 
 from .. import return_types
 from ..autograd.function import Function
-from ..backend import guard
 from ..tensor import Tensor
 from .gather import Gather
 from .out import expect_tensor, into
@@ -54,6 +53,39 @@ class MaxAll(Amax):
 
 class MinAll(Amin):
     node = "MinBackward1"
+
+
+class Argmax(Function):
+    """The index of the (first) largest element over `axis`, or of the flattened input when axis is None;
+    an index has no gradient."""
+
+    differentiable = False
+
+    def forward(self, x, axis=None, keepdims=False):
+        index = self.reduce(x, axis=axis, keepdims=keepdims and axis is not None)
+        return index.reshape((1,) * x.ndim) if keepdims and axis is None else index
+
+    def reduce(self, x, **where):
+        return x.argmax(**where)
+
+
+class Argmin(Argmax):
+    def reduce(self, x, **where):
+        return x.argmin(**where)
+
+
+class Argsort(Function):
+    """The stable order of x along `axis`; descending keeps equal elements in their original order too."""
+
+    differentiable = False
+
+    def forward(self, x, axis=-1, descending=False):
+        xp = self.xp
+        if not descending:
+            return xp.argsort(x, axis=axis, kind="stable")
+        # sort the reversed array, then reverse the order: ties come out first-to-last again
+        reverse = xp.argsort(xp.flip(x, axis), axis=axis, kind="stable")
+        return (x.shape[axis] - 1) - xp.flip(reverse, axis)
 
 
 class MaxDim(Gather):
@@ -110,7 +142,7 @@ def _extreme(op, input, dim, keepdim, out):
     x1 = _as_1d(x)
     axis = wrap_dim(dim, x.ndim)
     _nonempty(op, x1, (axis,))
-    index = getattr(x.device.xp, "arg" + op)(x1._data, axis=axis, keepdims=True)
+    index = (Argmax if op == "max" else Argmin).apply(x1, axis=axis, keepdims=True)._data
     values = (MaxDim if op == "max" else MinDim).apply(x1, index=index, dim=axis, keepdim=keepdim and x.ndim > 0)
     if not keepdim or x.ndim == 0:
         index = index.squeeze(axis)
@@ -145,41 +177,30 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     return _amax(Amin, "amin", input, dim, keepdim, out)
 
 
-def _arg(op, input, dim, keepdim, out):
+def _arg(cls, op, input, dim, keepdim, out):
     x = expect_tensor(op, input)
-    xp = x.device.xp
-    with guard(x.device):  # no Function here: the device guard is ours to enter
-        if dim is None:
-            if x.numel() == 0:
-                raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
-            index = xp.asarray(getattr(xp, op)(x._data))
-            index = index.reshape((1,) * x.ndim) if keepdim else index
-        else:
-            axis = wrap_dim(dim, x.ndim)
-            _nonempty(op, _as_1d(x), (axis,))
-            index = getattr(xp, op)(_as_1d(x)._data, axis=axis, keepdims=keepdim and x.ndim > 0)
-            index = index.reshape(()) if x.ndim == 0 else index
-    return into(out, Tensor._make(index, x.device, False, None), op)
+    if dim is None:
+        if x.numel() == 0:
+            raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
+        return into(out, cls.apply(x, keepdims=keepdim), op)
+    axis = wrap_dim(dim, x.ndim)
+    _nonempty(op, _as_1d(x), (axis,))
+    index = cls.apply(_as_1d(x), axis=axis, keepdims=keepdim and x.ndim > 0)
+    return into(out, index.reshape(()) if x.ndim == 0 else index, op)
 
 
 def argmax(input, dim=None, keepdim=False, *, out=None):
     """Index of the (first) largest element, flat if dim is None (torch.argmax)."""
-    return _arg("argmax", input, dim, keepdim, out)
+    return _arg(Argmax, "argmax", input, dim, keepdim, out)
 
 
 def argmin(input, dim=None, keepdim=False, *, out=None):
     """Index of the (first) smallest element, flat if dim is None (torch.argmin)."""
-    return _arg("argmin", input, dim, keepdim, out)
+    return _arg(Argmin, "argmin", input, dim, keepdim, out)
 
 
 def _order(x, axis, descending):
-    """Stable argsort along axis; descending keeps equal elements in their original order too."""
-    xp = x.device.xp
-    if not descending:
-        return xp.argsort(x._data, axis=axis, kind="stable")
-    # sort the reversed array, then reverse the order: ties come out first-to-last again
-    reverse = xp.argsort(xp.flip(x._data, axis), axis=axis, kind="stable")
-    return (x.shape[axis] - 1) - xp.flip(reverse, axis)
+    return Argsort.apply(x, axis=axis, descending=descending)._data
 
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):

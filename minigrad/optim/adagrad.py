@@ -5,7 +5,7 @@
     p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)
 """
 
-from ..tensor import Tensor
+from ..factories import full_like
 from .optimizer import Optimizer, buffer, check, gradient
 
 
@@ -31,8 +31,7 @@ class Adagrad(Optimizer):
     def _init_state(group, p, state):
         if "sum" not in state:
             state["step"] = 0
-            full = p.device.xp.full_like(p._data, group["initial_accumulator_value"])
-            state["sum"] = Tensor._make(full, p.device, False, None)
+            state["sum"] = full_like(p, group["initial_accumulator_value"])  # on p's device, as factories make it
 
     def _update(self, group, p, grad, state):
         xp = p.device.xp

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from ..random import rng
+from ..tensor import Tensor
 
 
 class Sampler:
@@ -87,6 +88,8 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        if isinstance(weights, Tensor):  # on any device, as in PyTorch: read once, here
+            weights = weights.detach().cpu()
         weights = np.asarray(weights, dtype=np.float64)
         if weights.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(weights.shape)}")
