@@ -16,7 +16,7 @@ from .amp import autocast
 from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigrad.ao.quantization an attribute)
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .backend import Device, device
-from .compiler import compile
+from .compile import compile
 from .dtypes import bool, float16, float32, float64, int32, int64, qint8, uint8
 from .factories import (
     arange,

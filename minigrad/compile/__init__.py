@@ -1,0 +1,49 @@
+"""`minigrad.compile`: record a whole training step once, then replay it as a flat program.
+
+    step = mg.compile(train_step)      # train_step(x, y): zero_grad, forward, loss, backward, opt.step
+    for x, y in loader:
+        loss = step(x, y)
+
+The first call with new shapes runs eagerly, the second is *recorded* (a real step, with every array
+operation put on a tape: trace.py, capture.py), and later calls *replay* the recorded program:
+no Tensor, Function or autograd graph objects, every array in a buffer planned once (memory.py),
+elementwise chains fused into single loops where Numba is installed (fuse.py), the whole program
+one CUDA-graph launch on a GPU (cuda_graph.py). Guards keep a replay honest: other shapes, dtypes,
+devices, parameters, optimizer hyper-parameters or grad mode pick (or record) another program, and
+a Python value read from the data inside the step (`int(t.max())`, `.item()`) must come out the same
+or the call is recorded again (step.py). What cannot be replayed runs eagerly, with one warning.
+
+Semantics to know (those of CUDA graphs and jax.jit): Python side effects of the step (prints,
+appending to a list) happen only in eager and recorded calls; Python numbers the step reads from
+your code are fixed at recording — pass values that change as tensor arguments; tensors the step
+returns are fresh copies, but the `.grad` of parameters are the program's own buffers, refilled by
+every call.
+
+`compile(module)` compiles the module's forward in place (for inference: a forward whose result
+needs autograd stays eager) and returns the module, like `nn.Module.compile()` in PyTorch.
+"""
+
+from ..nn.module import Module
+from .step import CompiledStep
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None, options=None,
+            disable=False):
+    """Compile a step function (or a Module's forward); usable as `compile(f)` or `@compile()`.
+
+    The keywords are torch.compile's; `disable=True` returns `model` unchanged and `fullgraph=True`
+    raises instead of falling back to eager when something cannot be compiled.
+    """
+    if model is None:
+        return lambda m: compile(m, fullgraph=fullgraph, disable=disable)
+    if disable:
+        return model
+    if isinstance(model, Module):
+        object.__setattr__(model, "forward", compile(model.forward, fullgraph=fullgraph))
+        return model
+    compiled = CompiledStep(model)
+    compiled.fullgraph = fullgraph
+    return compiled
+
+
+__all__ = ["CompiledStep", "compile"]

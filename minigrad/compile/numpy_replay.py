@@ -1,0 +1,23 @@
+"""CPU replay: the program's instructions as bound NumPy calls, run in order by a plain loop.
+
+Elementwise chains are fused into single Numba loops first when Numba is installed (fuse.py);
+without it every instruction stays one NumPy call writing into its planned buffer.
+"""
+
+import numpy as np
+
+from .memory import allocate
+from .replay import Replay, executor, optimizer_executor
+
+
+def lower(program):
+    """A Replay of program on the CPU."""
+    arrays = allocate(program, np)
+    steps = []
+    replay = Replay(program, np, steps)
+    for instr in program.instrs:
+        if instr.kind == "optimizer":
+            steps.append(optimizer_executor(instr, replay))
+        elif instr.kind != "view":
+            steps.append(executor(instr, arrays, np))
+    return replay

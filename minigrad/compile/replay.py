@@ -1,0 +1,150 @@
+"""A planned program as calls: each instruction bound once to its arrays (`executor`), and the frame
+around a run (`Replay`): check the guards, copy the arguments in, run, hand the results out.
+
+An executor writes into the instruction's planned buffer — `out=` for ufuncs, reductions and the
+other calls that take it, `copyto` for copies and casts, a fill for zeros/ones — so a replay
+allocates only where a call has no `out=` (fancy indexing, a few functions: computed, then copied
+in). A replay therefore runs no Tensor, Function or graph code: a loop over bound calls.
+
+Executors work for NumPy and CuPy alike (both have ufuncs with `out=`, `copyto`, the same methods);
+the backends choose how the loop runs (numpy_replay.py: plainly, cuda_graph.py: captured once).
+"""
+
+import functools
+
+from ..autograd.grad_mode import state as grad_state
+from ..tensor import Tensor
+from .capture import _DATA, quick_state
+from .memory import substitute
+from .program import Output
+
+_FILL = {"zeros": 0, "zeros_like": 0, "ones": 1, "ones_like": 1, "empty": None, "empty_like": None}
+# methods and functions that take out= (others are computed, then copied into their buffer)
+_OUT = {"sum", "max", "min", "amax", "amin", "mean", "prod", "clip", "cumsum", "cumprod", "round", "around",
+        "any", "all", "argmax", "argmin", "std", "var", "take", "dot", "concatenate", "stack", "einsum",
+        "matmul", "trace"}
+
+
+class GuardFailed(Exception):
+    """A replay found the step would not run as recorded; nothing has been changed yet."""
+
+
+def _is_ufunc(fn, xp):
+    return isinstance(fn, xp.ufunc) or isinstance(getattr(fn, "__self__", None), xp.ufunc)
+
+
+def executor(instr, arrays, xp):
+    """A zero-argument callable that performs instr on the planned arrays."""
+    fn = instr.fn
+    args, kwargs = substitute(instr.args, arrays), substitute(instr.kwargs, arrays)
+    if instr.kind == "guard":
+        return functools.partial(_check, instr.convert, args[0], instr.expected, instr.where)
+    outs = [arrays[id(v)] for v in instr.outs]
+    if instr.kind == "draw":
+        return functools.partial(_copy_result, xp, outs, fn, args, kwargs)
+    if not outs:  # in place as recorded: out= arrays, x[i] = v, np.add.at, ...
+        return functools.partial(fn, *args, **kwargs)
+    name = getattr(fn, "__name__", "")
+    if len(outs) == 1:
+        out = outs[0]
+        if _is_ufunc(fn, xp):
+            return functools.partial(fn, *args, **kwargs, out=(out,))
+        if name in _OUT:
+            return functools.partial(fn, *args, **kwargs, out=out)
+        if name == "copy" and len(args) == 1:
+            return functools.partial(xp.copyto, out, args[0])
+        if name == "astype":
+            return functools.partial(xp.copyto, out, args[0], casting="unsafe")
+        if name in _FILL:
+            return (lambda: None) if _FILL[name] is None else functools.partial(out.fill, _FILL[name])
+    return functools.partial(_copy_result, xp, outs, fn, args, kwargs)
+
+
+def _copy_result(xp, outs, fn, args, kwargs):
+    made = fn(*args, **kwargs)
+    for out, m in zip(outs, made if len(outs) > 1 else (made,)):
+        if m.shape != out.shape:
+            raise RuntimeError(f"compiled step: {getattr(fn, '__name__', fn)} made shape {m.shape}, "
+                               f"recorded {out.shape}")
+        xp.copyto(out, m)
+
+
+def _check(convert, array, expected, where):
+    got = convert(array)
+    if got != expected and not (got != got and expected != expected):  # NaN == NaN here
+        raise GuardFailed(f"{where} gave {got!r}, recorded {expected!r}")
+
+
+class Replay:
+    """One program, ready to run: `replay(args, kwargs)` is the step, or raises GuardFailed."""
+
+    def __init__(self, program, xp, steps):
+        self.program, self.xp, self.steps = program, xp, steps
+        arrays = program.arrays
+        self.inputs = [(pos, arrays[id(v)]) for pos, v in program.inputs]
+        # storage outside the program that it reads or writes: the same arrays must be there
+        self.externals = [(v.tensor, v.array) for v in program.tracer.values
+                          if v.kind == "external" and v.tensor is not None]
+        self.optimizers = program.optimizer_guards
+        self.grads = []
+        for leaf, g in program.grads:  # the same grad tensor object on every replay
+            if g is None or isinstance(g, Tensor):
+                self.grads.append((leaf, g))
+            else:
+                self.grads.append((leaf, Tensor._make(arrays[id(g)], leaf.device, False, None)))
+        written = {id(w) for i in program.instrs for w in i.writes}
+        tensors = {id(t): t for t, _ in self.externals} | {id(leaf): leaf for leaf, _ in program.grads}
+        self.records = [t._write_record() for v in program.tracer.values
+                        if v.kind == "external" and id(v) in written and v.tensor is not None
+                        for t in [tensors[id(v.tensor)]]]
+        self.result = program.result
+
+    def check(self):
+        """The guards that need no computing: the same storage, optimizers and grad tensors."""
+        for t, array in self.externals:
+            if _DATA.__get__(t) is not array:
+                return False
+        for opt, key in self.optimizers:
+            if quick_state(opt) != key:
+                return False
+        return all(g is None or not isinstance(g, Tensor) or leaf.grad is g for leaf, g in self.program.grads)
+
+    def __call__(self, args, kwargs):
+        xp = self.xp
+        for pos, buf in self.inputs:
+            xp.copyto(buf, _DATA.__get__(args[pos] if isinstance(pos, int) else kwargs[pos]))  # static inputs
+        self.run()
+        self.set_grads()
+        grad_state.writes += 1  # the in-place version rule (inplace.py): parameters were written
+        for record in self.records:
+            record[0] = grad_state.writes
+        return _unpack(self.result, self.program.arrays)
+
+    def run(self):
+        for step in self.steps:
+            step()
+
+    def set_grads(self):
+        for leaf, g in self.grads:
+            leaf.grad = g
+
+
+def _unpack(template, arrays):
+    """The step's return value: each returned tensor a fresh copy (later replays reuse the buffer)."""
+    if isinstance(template, Output):
+        return Tensor._make(arrays[id(template.value)].copy(), template.device, False, None)
+    if isinstance(template, (tuple, list)):
+        return type(template)(_unpack(t, arrays) for t in template)
+    if isinstance(template, dict):
+        return {k: _unpack(t, arrays) for k, t in template.items()}
+    return template
+
+
+def optimizer_executor(instr, replay):
+    """The real opt.step(), with the gradients of this replay in place first."""
+    def run():
+        replay.set_grads()
+        instr.fn(*instr.args, **instr.kwargs)
+
+    return run
+
