@@ -29,6 +29,7 @@ from ..tensor import Tensor
 from .trace import Traced, Tracer, TracingXP
 
 _DATA = Tensor.__dict__["_data"]  # the slot that holds a tensor's array
+_NUMPY = Tensor.numpy
 
 
 class OptimizerStep:
@@ -77,8 +78,8 @@ class Recording:
         self.inputs = []  # (position, Value) of every tensor argument
         self.touched = {}  # id(tensor) -> (tensor, raw array first seen in it)
         self.optimizer_steps = []
-        self.rngs = {}
         self.result = None
+        self.refusal = None  # a reason found before any array was traced
 
     # ---------------------------------------------------------------- hooks
     def _bind(self, raw):
@@ -97,7 +98,13 @@ class Recording:
 
     def _get(self, t):
         raw = _DATA.__get__(t)
-        if threading.get_ident() != self.thread or not self._bind(raw):
+        if threading.get_ident() != self.thread:
+            return raw
+        if getattr(t.device.backend, "simulated", False):  # Numba's simulator cannot run Traced arrays
+            self.refusal = self.refusal or ("CUDA graphs need a real GPU: on the simulated CUDA device "
+                                            "(MINIGRAD_CUDA_SIM=1) compiled steps run eagerly", "")
+            return raw
+        if not self._bind(raw):
             return raw
         if id(t) not in self.touched:
             self.touched[id(t)] = (t, raw)
@@ -106,6 +113,15 @@ class Recording:
             traced = self.tracer.value("external", raw)
             traced._v.tensor = t
         return traced
+
+    def _numpy(self, t):
+        """Tensor.numpy() while recording: the plain array (NumPy gets what it asked for), and the
+        recording is marked unsupported — what the caller does with the data is not on the tape."""
+        if self.tracer is not None and threading.get_ident() == self.thread:
+            self.tracer.refuse("the data of a tensor is handed to NumPy as a plain array (.numpy(), "
+                               "np.asarray, print, ...)")
+        _NUMPY(t)  # its checks (device, requires_grad)
+        return _DATA.__get__(t)
 
     def _set(self, t, value):
         _DATA.__set__(t, value._a if isinstance(value, Traced) else value)
@@ -156,6 +172,7 @@ class Recording:
         classes = [c for c in _subclasses(Optimizer) if "step" in c.__dict__]
         originals = {c: c.__dict__["step"] for c in classes}
         Tensor._data = property(self._get, self._set)
+        Tensor.numpy = lambda t: self._numpy(t)
         Generator.rng = property(self._rng, self._set_rng)
         for c in classes:
             c.step = self._hook(c, originals[c])
@@ -164,6 +181,7 @@ class Recording:
             self.result = self.fn(*self.args, **self.kwargs)
         finally:
             Tensor._data = _DATA
+            Tensor.numpy = _NUMPY
             del Generator.rng
             for c in classes:
                 c.step = originals[c]

@@ -38,6 +38,8 @@ class Program:
 def build(recording):
     """Run the passes of the module docstring; raises Unsupported with the reason."""
     tracer = recording.tracer
+    if recording.refusal:
+        raise Unsupported(recording.refusal[0])
     if tracer is None:
         raise Unsupported("the step touched no tensor")
     if tracer.unsupported:

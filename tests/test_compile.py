@@ -1,0 +1,220 @@
+"""mg.compile: a recorded training step replays bit-identically to eager, re-records when a guard
+says it must, and runs eagerly (with one warning) when it cannot be replayed.
+
+Oracle: the same step run eagerly on an identical copy of the model (same seed, same data). The
+models are small so that 100 steps stay fast; the program is the same at any size.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import SIMULATED, host
+
+import minigrad as mg
+import minigrad.nn.functional as F
+from minigrad import nn, optim
+
+OPTIMIZERS = {
+    "sgd": lambda p: optim.SGD(p, lr=0.05),
+    "sgd-momentum": lambda p: optim.SGD(p, lr=0.05, momentum=0.9),
+    "sgd-nesterov-wd": lambda p: optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "sgd-dampening-wd": lambda p: optim.SGD(p, lr=0.05, momentum=0.5, dampening=0.3, weight_decay=1e-2),
+    "adam": lambda p: optim.Adam(p, lr=1e-2),
+    "adam-wd": lambda p: optim.Adam(p, lr=1e-2, weight_decay=1e-2),
+    "adamw": lambda p: optim.AdamW(p, lr=1e-2),
+}
+
+
+def make(device="cpu", optimizer="sgd", dropout=0.0, seed=0):
+    mg.manual_seed(seed)
+    layers = [nn.Linear(12, 16), nn.ReLU()] + ([nn.Dropout(dropout)] if dropout else []) + [nn.Linear(16, 5)]
+    model = nn.Sequential(*layers).to(device)
+    opt = OPTIMIZERS[optimizer](model.parameters())
+
+    def train_step(x, y):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return model, opt, train_step
+
+
+def batches(n, device="cpu", rows=8, seed=1):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        yield (mg.tensor(rng.standard_normal((rows, 12)).astype(np.float32), device=device),
+               mg.tensor(rng.integers(0, 5, rows), device=device))
+
+
+def assert_same_params(a, b):
+    for (name, p), q in zip(a.named_parameters(), b.parameters()):
+        np.testing.assert_array_equal(host(p), host(q), err_msg=name)
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_100_compiled_steps_are_bit_identical_to_eager(optimizer):
+    eager_model, _, eager_step = make(optimizer=optimizer)
+    model, opt, train_step = make(optimizer=optimizer)
+    step = mg.compile(train_step, fullgraph=True)
+    for x, y in batches(100):
+        np.testing.assert_array_equal(host(step(x, y)), host(eager_step(x, y)))
+    assert_same_params(model, eager_model)
+    assert len(step.programs) == 1  # one signature, replayed (not re-recorded) after the first calls
+    # the gradients the step leaves are those of the last batch, as eagerly
+    for p, q in zip(model.parameters(), eager_model.parameters()):
+        np.testing.assert_array_equal(host(p.grad), host(q.grad))
+    if optimizer.startswith("adam"):
+        assert all(s["step"] == 100 for s in opt.state.values())  # its Python state keeps counting
+
+
+def test_dropout_mask_advances_on_every_replay_as_eagerly():
+    eager_model, _, eager_step = make(dropout=0.5, seed=3)
+    model, _, train_step = make(dropout=0.5, seed=3)
+    step = mg.compile(train_step, fullgraph=True)
+    data = list(batches(20))
+    eager = []
+    mg.manual_seed(7)
+    for x, y in data:
+        eager.append(eager_step(x, y).item())
+    mg.manual_seed(7)
+    compiled = [step(x, y).item() for x, y in data]
+    assert compiled == eager
+    assert_same_params(model, eager_model)
+
+
+def test_a_new_shape_dtype_or_grad_mode_gets_its_own_program():
+    _, _, train_step = make()
+    step = mg.compile(train_step, fullgraph=True)
+    for rows in (8, 8, 8, 4, 4, 4):
+        (x, y), = batches(1, rows=rows)
+        step(x, y)
+    assert len(step.programs) == 2
+    with mg.no_grad():  # another signature: first call eager (backward then raises, as eagerly)
+        with pytest.raises(RuntimeError, match="does not require grad"):
+            step(x, y)
+
+
+def test_an_lr_changed_by_a_scheduler_re_records_and_matches_eager():
+    eager_model, eager_opt, eager_step = make(optimizer="sgd-momentum")
+    model, opt, train_step = make(optimizer="sgd-momentum")
+    step = mg.compile(train_step, fullgraph=True)
+    for n, (x, y) in enumerate(batches(30)):
+        if n % 10 == 0:
+            for o in (opt, eager_opt):
+                o.param_groups[0]["lr"] *= 0.5
+        step(x, y), eager_step(x, y)
+    assert_same_params(model, eager_model)
+
+
+def test_replacing_a_parameter_re_records():
+    model, _, train_step = make()
+    step = mg.compile(train_step, fullgraph=True)
+    data = list(batches(6))
+    for x, y in data[:3]:
+        step(x, y)
+    weight = model[0].weight
+    weight.data = mg.zeros(weight.shape)  # new storage: the recorded program must not be replayed
+    eager_model, _, eager_step = make()
+    for x, y in data[:3]:
+        eager_step(x, y)
+    eager_model[0].weight.data = mg.zeros(weight.shape)
+    for x, y in data[3:]:
+        np.testing.assert_array_equal(host(step(x, y)), host(eager_step(x, y)))
+    assert_same_params(model, eager_model)
+
+
+def test_item_inside_the_step_falls_back_to_eager_with_one_warning():
+    model, _, train_step = make()
+    seen = []
+
+    def logging_step(x, y):
+        loss = train_step(x, y)
+        seen.append(loss.item())  # a Python value read from the data: changes every call
+        return loss
+
+    step = mg.compile(logging_step)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for x, y in batches(40):
+            step(x, y)
+    messages = [str(w.message) for w in caught if "minigrad.compile" in str(w.message)]
+    assert len(messages) == 1 and ".item()" in messages[0] and "runs eagerly" in messages[0]
+    assert len(seen) == 40  # every call ran the Python code (eagerly or recording)
+
+
+def test_unsupported_steps_say_why(tmp_path):
+    model, _, train_step = make()
+
+    def printing_step(x, y):
+        loss = train_step(x, y)
+        np.asarray(loss.detach())  # the data leaves minigrad as a plain array
+        return loss
+
+    step = mg.compile(printing_step, fullgraph=True)
+    (x, y), = batches(1)
+    step(x, y)
+    with pytest.raises(RuntimeError, match="handed to NumPy"):
+        step(x, y)
+
+
+def test_a_data_dependent_python_branch_is_guarded():
+    model, _, train_step = make()
+    taken = []
+
+    def branching_step(x, y):
+        loss = train_step(x, y)
+        if bool((y == 0).sum() > 0):  # a branch on the data: its outcome is a guard
+            taken.append(True)
+        return loss
+
+    step = mg.compile(branching_step, fullgraph=True)
+    with_zero = mg.tensor([0, 1, 2, 3, 4, 0, 1, 2])
+    without = mg.tensor([1, 1, 2, 3, 4, 1, 1, 2])
+    (x, _), = batches(1)
+    for y in (with_zero, with_zero, with_zero, without, without, with_zero, without):
+        step(x, y)
+    assert len(step.programs[next(iter(step.programs))]) == 2  # one program per outcome
+
+
+def test_compiled_module_forward_replays_for_inference_and_stays_eager_for_training():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 5))
+    reference = [p.detach().numpy().copy() for p in model.parameters()]
+    compiled = mg.compile(model)
+    assert compiled is model
+    (x, _), = batches(1)
+    with mg.no_grad():
+        outs = [model(x) for _ in range(4)]
+    want = np.maximum(x.numpy() @ reference[0].T + reference[1], 0) @ reference[2].T + reference[3]
+    for out in outs:
+        np.testing.assert_allclose(out.numpy(), want, rtol=1e-5, atol=1e-6)
+    assert model.forward.programs  # replayed
+    for _ in range(3):  # with grad: autograd needs the graph, so the forward runs eagerly
+        model(x).sum().backward()
+    assert model[0].weight.grad is not None
+
+
+def test_compiled_step_on_every_device(device):
+    eager_model, _, eager_step = make(device)
+    model, _, train_step = make(device)
+    step = mg.compile(train_step)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for x, y in batches(5, device):
+            np.testing.assert_array_equal(host(step(x, y)), host(eager_step(x, y)))
+    assert_same_params(model, eager_model)
+    fell_back = [w for w in caught if "runs eagerly" in str(w.message)]
+    if SIMULATED and device == "cuda":  # no graphs in Numba's simulator: eager, said once
+        assert len(fell_back) == 1 and "simulated" in str(fell_back[0].message)
+    else:
+        assert not fell_back
+
+
+@pytest.mark.cuda
+def test_cuda_graph_replay_equals_eager():
+    if not mg.cuda.is_available() or SIMULATED:
+        pytest.skip("needs a real CUDA GPU")
+    test_compiled_step_on_every_device("cuda")
