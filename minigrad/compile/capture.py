@@ -39,6 +39,7 @@ class OptimizerStep:
         self.optimizer, self.args, self.kwargs, self.start, self.stop = optimizer, args, kwargs, start, None
         self.before = self.after = None
         self.wrapped = []  # (state dict, key, raw array) of work arrays kept outside tensors
+        self.created = []  # (state dict, key) of private work arrays this step made
 
     @property
     def replays_eagerly(self):
@@ -50,7 +51,8 @@ def python_state(opt):
     its parameters, the keys and plain values (a step count) of its per-parameter state."""
     groups = tuple((tuple(sorted((k, _freeze(v)) for k, v in g.items() if k != "params")),
                     tuple(map(id, g["params"]))) for g in opt.param_groups)
-    state = tuple((id(p), tuple(sorted((k, _freeze(v)) for k, v in s.items()))) for p, s in opt.state.items())
+    state = tuple((id(p), tuple(sorted((k, _freeze(v)) for k, v in s.items() if not k.startswith("_"))))
+                  for p, s in opt.state.items())  # ("_" keys: private work arrays, made on demand)
     return id(opt.state), groups, state
 
 
@@ -158,6 +160,8 @@ class Recording:
                     for k, v in state.items():
                         if isinstance(v, Traced):
                             state[k] = v._a
+                            if v._v.kind == "root" and k.startswith("_"):  # a work array made by this step
+                                seen.created.append((state, k))
                 seen.after = python_state(opt)
                 seen.stop = len(self.tracer.tape) if self.tracer else 0
                 self.optimizer_steps.append(seen)

@@ -6,12 +6,15 @@ without it every instruction stays one NumPy call writing into its planned buffe
 
 import numpy as np
 
+from . import fuse
 from .memory import allocate
 from .replay import Replay, executor, optimizer_executor
 
 
 def lower(program):
     """A Replay of program on the CPU."""
+    if fuse.enabled():
+        fuse.fuse(program)
     arrays = allocate(program, np)
     steps = []
     replay = Replay(program, np, steps)

@@ -220,6 +220,7 @@ def adopt_scratch(program):
                 continue
             value.kind = "root"
             program.scratch.append((state, key))
+        program.scratch += seen.created  # made while recording: already a temporary of the program
     for state, key in program.scratch:
         state.pop(key, None)  # optimizer.scratch() makes a new one if the step ever runs eagerly
     program.optimizer_guards = [(opt, quick_state(opt)) for opt, _ in program.optimizer_guards]

@@ -42,6 +42,8 @@ def executor(instr, arrays, xp):
     outs = [arrays[id(v)] for v in instr.outs]
     if instr.kind == "draw":
         return functools.partial(_copy_result, xp, outs, fn, args, kwargs)
+    if hasattr(fn, "bind"):  # a fused loop (fuse.py)
+        return fn.bind(args)
     if not outs:  # in place as recorded: out= arrays, x[i] = v, np.add.at, ...
         return functools.partial(fn, *args, **kwargs)
     name = getattr(fn, "__name__", "")
