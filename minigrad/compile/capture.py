@@ -90,9 +90,13 @@ class Recording:
             xp = np if isinstance(raw, np.ndarray) else type(raw).__module__.split(".")[0]
             xp = xp if xp is np else __import__(xp)
             self.tracer = Tracer(xp)
-            self.devices = [d for d in _interned.values() if _loaded_xp(d) is xp]
-            for d in self.devices:
+            self.devices = [(d, d.backend) for d in _interned.values() if _loaded_xp(d) is xp]
+            for d, backend in self.devices:
                 d.xp = TracingXP(xp, self.tracer)
+                if xp is not np:  # CUDA kernels cannot take Traced arrays: record each call instead
+                    from .cuda_graph import TracingBackend
+
+                    d.backend = TracingBackend(backend, self.tracer)
         elif not isinstance(raw, self.tracer.xp.ndarray):
             self.tracer.refuse("the step uses tensors on more than one kind of device")
             return False
@@ -189,8 +193,8 @@ class Recording:
             del Generator.rng
             for c in classes:
                 c.step = originals[c]
-            for d in getattr(self, "devices", ()):
-                d.xp = self.tracer.xp
+            for d, backend in getattr(self, "devices", ()):
+                d.xp, d.backend = self.tracer.xp, backend
         return self.result
 
     def grads(self):

@@ -111,8 +111,21 @@ def allocate(program, xp):
                 _check_view(v, a, owners)
                 arrays[id(v)] = a
     program.arrays = arrays
-    program.held_bytes = total + sum(arrays[id(v)].nbytes for _, v in program.inputs)
+    # what a compiled step holds between calls: the arena, its static inputs and its constants
+    program.held_bytes = total + sum(arrays[id(v)].nbytes for v in program.tracer.values
+                                     if v.kind in ("input", "const") and id(v) in arrays)
+    _release(program)
     return arrays
+
+
+def _release(program):
+    """Drop the recording's own arrays (a second set of activations): the program has its own now."""
+    for v in program.tracer.values:
+        if v.kind in ("root", "view", "input"):
+            v.array = None
+    program.tracer.traced = {}
+    recording = program.recording
+    recording.args = recording.kwargs = recording.result = None
 
 
 def _check_view(value, array, owners):

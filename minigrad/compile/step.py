@@ -117,18 +117,19 @@ def _signature(args, kwargs):
     """A hashable key of everything a recorded program depends on in the call, or a reason it has none."""
     parts = [grad_state.enabled, amp.state.device_type, amp.state.dtype]
     first = {}
-    for pos, a in list(enumerate(args)) + sorted(kwargs.items()):
+    for pos, a in enumerate(args) if not kwargs else list(enumerate(args)) + sorted(kwargs.items()):
         if isinstance(a, Tensor):
             if a.requires_grad:
                 return "an argument requires grad (a replay would not give it a .grad); pass data"
             raw = _DATA.__get__(a)
-            parts.append((pos, a.shape, a.dtype, a.device, first.setdefault(id(raw), pos)))
+            # devices are interned: their id is the device (and hashes in C, unlike Device.__hash__)
+            parts.append((a.shape, a.dtype, id(a.device), first.setdefault(id(raw), pos)))
             continue
         try:
             hash(a)
         except TypeError:
             return f"argument {pos} is a {type(a).__name__}, which cannot be part of a signature; pass tensors"
-        parts.append((pos, type(a), a))
+        parts.append((type(a), a))
     return tuple(parts)
 
 

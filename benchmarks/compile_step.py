@@ -1,0 +1,171 @@
+"""A compiled minigrad training step (mg.compile) against the hand-written NumPy floor, eager minigrad
+and JAX's jitted step, at mlp_step.py's three sizes, in time and in memory.
+
+    python benchmarks/compile_step.py [--sizes digits mnist wide] [--rounds N]
+
+NumPy, eager and compiled minigrad run in one process, timed in alternating blocks (their ratios are
+the numbers to trust on a noisy machine); JAX (`pip install "jax[cpu]"`, a benchmark-only dependency)
+runs in a process of its own, because its thread pool and OpenBLAS's slow each other down when they
+share one — so ratios to JAX compare processes, and carry their spread. Rounds repeat everything.
+
+Memory counts what a step holds between calls plus the peak of what it allocates during one: the
+floor holds nothing; eager minigrad holds the gradients and SGD's work buffers; a compiled step holds
+its planned arena (activations, gradients, temporaries) and its static input buffers.
+"""
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import tracemalloc
+
+import mlp_step
+import numpy as np
+from timing import median_seconds, warm_up
+
+
+def compiled_stepper(size, fuse=True):
+    import os
+
+    import minigrad as mg
+
+    os.environ["MINIGRAD_COMPILE_FUSE"] = "1" if fuse else "0"
+    x, t, params = mlp_step.make_data(size)
+    model = mlp_step.mlp_from_weights(mg, params)
+    opt = mg.optim.SGD(model.parameters(), lr=mlp_step.LR)
+
+    def train_step(x, t):
+        loss = mg.nn.functional.cross_entropy(model(x), t)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    compiled = mg.compile(train_step, fullgraph=True)
+    xt, tt = mg.from_numpy(x), mg.from_numpy(t)
+    step = lambda: compiled(xt, tt).item()  # noqa: E731
+    step.compiled = compiled
+    return step
+
+
+def jax_stepper(size):
+    import jax
+    import jax.numpy as jnp
+
+    x, t, params = mlp_step.make_data(size)
+    params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in params]
+
+    def loss_fn(params, x, t):
+        h = x
+        for i, (w, b) in enumerate(params):
+            h = h @ w.T + b
+            if i < len(params) - 1:
+                h = jnp.maximum(h, 0)
+        return (jax.nn.logsumexp(h, axis=1) - h[jnp.arange(len(t)), t]).mean()
+
+    def sgd(params, x, t):
+        loss, grads = jax.value_and_grad(loss_fn)(params, x, t)
+        return [(w - mlp_step.LR * gw, b - mlp_step.LR * gb) for (w, b), (gw, gb) in zip(params, grads)], loss
+
+    update = jax.jit(sgd, donate_argnums=0)  # the parameters' buffers are reused, as in place
+    xj, tj, state = jnp.asarray(x), jnp.asarray(t), [params]
+
+    def step():
+        state[0], loss = update(state[0], xj, tj)
+        return float(loss)
+
+    return step
+
+
+STEPPERS = dict(mlp_step.STEPPERS, compiled=compiled_stepper, jax=jax_stepper,
+                unfused=lambda size: compiled_stepper(size, fuse=False))
+
+
+def memory_child(name, size):
+    """(MiB held between steps, MiB peak allocated during one warm step), by tracemalloc: held is
+    what the warm step left allocated beyond the model and data the stepper was built with."""
+    tracemalloc.start()
+    step = STEPPERS[name](size)
+    gc.collect()
+    built = tracemalloc.get_traced_memory()[0]
+    for _ in range(3):
+        step()
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    step()
+    peak = tracemalloc.get_traced_memory()[1] - held
+    tracemalloc.stop()
+    return {"held": (held - built) / 2**20, "peak": peak / 2**20}
+
+
+def time_child(names, size, repeats, blocks=20):
+    steps = {n: STEPPERS[n](size) for n in names}
+    losses = {n: [steps[n]() for _ in range(3)] for n in names}
+    for n in names:
+        warm_up(steps[n])
+    samples = {n: [] for n in names}
+    for _ in range(blocks):
+        for n in names:
+            samples[n].append(median_seconds(steps[n], max(repeats // blocks, 1), warmup_seconds=0))
+    out = {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n]} for n in names}
+    for n in names:  # each framework's ratio to the first, block by block: the noise cancels
+        out[n]["ratios"] = [a / b for a, b in zip(samples[n], samples[names[0]])]
+    return out
+
+
+def run_child(*args):
+    out = subprocess.run([sys.executable, __file__, "--child", *map(str, args)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", nargs="+", default=list(mlp_step.SIZES), choices=list(mlp_step.SIZES))
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        mode, names, size, *repeats = args.child
+        if mode == "memory":
+            return print(json.dumps(memory_child(names, size)))
+        return print(json.dumps(time_child(names.split(","), size, int(repeats[0]))))
+    try:
+        import jax  # noqa: F401
+
+        has_jax = True
+    except ImportError:
+        has_jax = False
+    local = ["numpy", "minigrad", "compiled", "unfused"]
+    print(f"NumPy {np.__version__}; {args.rounds} rounds of numpy+minigrad+compiled+unfused (one process, "
+          f"alternating blocks){' | jax (own process)' if has_jax else '; JAX not installed'}")
+    print(f"{'size':7} {'floor ms':>9} {'eager/floor':>12} {'compiled/floor':>15} {'unfused/floor':>14} "
+          f"{'compiled/jax':>13}   memory MiB held+peak: floor / eager / compiled")
+    for size in args.sizes:
+        repeats = {"digits": 4000, "mnist": 400, "wide": 20}[size]
+        rounds = []
+        for _ in range(args.rounds):
+            r = run_child("time", ",".join(local), size, repeats)
+            if has_jax:
+                r.update(run_child("time", "jax", size, repeats))
+            rounds.append(r)
+        ratio = {n: [x for r in rounds for x in r[n]["ratios"]] for n in local}
+        spread = {n: (statistics.median(v), min(v), max(v)) for n, v in ratio.items()}
+        agree = all(np.allclose(rounds[0]["numpy"]["losses"], rounds[0][n]["losses"], rtol=1e-4) for n in local)
+        line = f"{size:7} {statistics.median(r['numpy']['ms'] for r in rounds):9.3f}"
+        for n in ("minigrad", "compiled", "unfused"):
+            med, lo, hi = spread[n]
+            line += f" {med:6.3f} ({lo:.2f}-{hi:.2f})"
+        if has_jax:
+            vs = [r["compiled"]["ms"] / r["jax"]["ms"] for r in rounds]
+            line += f" {statistics.median(vs):6.3f} ({min(vs):.2f}-{max(vs):.2f})"
+        mem = {n: run_child("memory", n, size) for n in ("numpy", "minigrad", "compiled")}
+        line += "   " + " / ".join(f"{m['held']:.1f}+{m['peak']:.1f}" for m in mem.values())
+        print(line + ("" if agree else "   (losses disagree!)"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
