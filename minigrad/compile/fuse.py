@@ -89,27 +89,34 @@ def _op(instr):
     return name, instr.args, out, tuple(out.shape)
 
 
-def _column_sum(instr, shape):
-    """The operand of `x.sum(axis=0)` over a 2-D float x of `shape`, if instr is that."""
-    if instr.kind != "compute" or getattr(instr.fn, "__name__", "") != "sum" or len(instr.outs) != 1:
+def _reduction(instr, shape=None):
+    """(x, 'sum0' | 'max1' | 'min1') if instr is x.sum(axis=0), or x.max/min(axis=-1, keepdims=True),
+    of a C-ordered 2-D float x (of `shape`, when given); else None."""
+    name = getattr(instr.fn, "__name__", "")
+    if instr.kind != "compute" or name not in ("sum", "max", "min") or len(instr.outs) != 1:
         return None
     args, kw = instr.args, instr.kwargs
     axis = kw.get("axis", args[1] if len(args) > 1 else None)
     x = args[0]
-    if (axis not in (0, (0,)) or set(kw) - {"axis"} or len(args) > 2 or not isinstance(x, Value)
-            or len(shape) != 2 or tuple(x.shape) != shape or x.dtype.kind != "f" or not _contiguous(x)):
+    if (len(args) > 2 or set(kw) - {"axis", "keepdims"} or not isinstance(x, Value) or len(x.shape) != 2
+            or x.dtype.kind != "f" or not _contiguous(x) or shape is not None and tuple(x.shape) != shape):
         return None
-    return x
+    if name == "sum" and axis in (0, (0,)) and not kw.get("keepdims"):
+        return x, "sum0"  # NumPy adds the rows one after another: so can we (not so along a row)
+    if name in ("max", "min") and axis in (1, -1, (1,), (-1,)) and kw.get("keepdims"):
+        return x, name + "1"  # exact in any order
+    return None
 
 
 def fuse(program):
     """Rewrite program.instrs: each run of >= 2 fusable instructions becomes one kernel call."""
     instrs, out, n = program.instrs, [], 0
     while n < len(instrs):
-        run = _run(instrs, n)
+        run, views = _run(instrs, n)
         if len(run) >= 2:
-            out.append(_kernel_instr(program, instrs, n, run))
-            n += len(run)
+            out += views  # (rebuilt once when planning: they need not be next to their uses)
+            out.append(_kernel_instr(program, instrs, n + len(run) + len(views), run))
+            n += len(run) + len(views)
         else:
             out.append(instrs[n])
             n += 1
@@ -117,13 +124,19 @@ def fuse(program):
 
 
 def _run(instrs, start):
-    """The longest run of consecutive fusable instructions from `start` over one shape."""
-    run, shape, buffers = [], None, {}
+    """The longest run of consecutive fusable instructions from `start` over one shape: elementwise
+    operations, row max/min (each ends a pass over the row), at most one closing column sum."""
+    run, views, shape, buffers, rows = [], [], None, {}, False
     for instr in instrs[start:]:
-        op = _op(instr)
+        if instr.kind == "view" and run:
+            views.append(instr)
+            continue
+        op, red = _op(instr), _reduction(instr, shape)
         if op is not None and (shape is None or op[3] == shape):
-            values = list(_values_in(op[1])) + [op[2]]
-        elif shape is not None and _column_sum(instr, shape) is not None:
+            values, shape = list(_values_in(op[1])) + [op[2]], op[3]
+        elif red is not None and red[1] != "sum0":
+            values, shape, rows = [red[0]], tuple(red[0].shape), True
+        elif red is not None and run and not rows:
             run.append(instr)
             break  # a column sum ends the run
         else:
@@ -132,19 +145,24 @@ def _run(instrs, start):
         if any(buffers.setdefault(v.buffer, (v.shape, v.strides)) != (v.shape, v.strides) for v in values):
             break
         run.append(instr)
-        shape = op[3]
-    return run
+    while views and instrs.index(views[-1]) > instrs.index(run[-1]):
+        views.pop()  # views after the run's last instruction stay where they are
+    return run, views
 
 
-def _kernel_instr(program, instrs, start, run):
-    """One Instr calling a generated kernel for instrs[start:start+len(run)]."""
-    after = instrs[start + len(run):]
+def _kernel_instr(program, instrs, end, run):
+    """One Instr calling a generated kernel for `run`, whose last instruction is instrs[end - 1]."""
+    after = instrs[end:]
     used_after = {v.buffer for i in after for v in list(_values_in((i.args, i.kwargs))) + i.writes}
     used_after |= {v.buffer for v in program.outputs}
-    shape = _op(run[0])[3]
+    first = _reduction(run[0])
+    shape = tuple(first[0].shape) if first else _op(run[0])[3]
     # one kernel parameter per buffer: passing an array twice (read and written) would keep LLVM
     # from vectorizing the loop, as it must then assume the two may overlap
-    params, loaded, scalars, stores, lines, regs = [], {}, [], {}, [], {}  # regs: buffer -> (register, dtype)
+    params, loaded, scalars = [], {}, []
+    phases = [[]]  # the lines of each pass over a row; a row max/min ends its pass
+    regs, stores = {}, {}  # buffer -> (register, dtype, pass or "row"); buffer -> Value written
+    row_stores, colsum, later = [], None, set()  # later: buffers a later pass reads back
 
     def array(v, pattern):
         if v.buffer not in loaded:
@@ -154,57 +172,79 @@ def _kernel_instr(program, instrs, start, run):
 
     def operand(a, dtype):
         if isinstance(a, Value):
-            if a.buffer in regs:
-                name, have = regs[a.buffer]
-            else:
+            reg = regs.get(a.buffer)
+            if reg is not None and reg[2] in (len(phases) - 1, "row"):
+                name, have = reg[0], reg[1]
+            else:  # in memory: an input, or computed in an earlier pass (and stored there)
                 pattern = _pattern(a, shape)
                 name, have = _index(array(a, pattern), pattern), a.dtype
+                if reg is not None:
+                    later.add(a.buffer)
             return name if have == dtype else f"np.{dtype.name}({name})"
         scalars.append(np.asarray(a).astype(dtype)[()])  # a Python number, in the loop's dtype
         return f"s{len(scalars) - 1}"
 
     for instr in run:
-        x = _column_sum(instr, shape)
-        if x is not None:
-            src = operand(x, x.dtype)
-            acc = array(instr.outs[0], "row")
-            stores["sum"] = instr.outs[0]
-            lines.append(("sum", acc, src))  # row after row, as NumPy: the first row starts the sum
+        red = _reduction(instr, shape)
+        if red is not None:
+            x, kind = red
+            src, out = operand(x, x.dtype), instr.outs[0]
+            stores[out.buffer] = out
+            if kind == "sum0":
+                colsum = (array(out, "row"), src)
+                continue
+            acc = f"m{len(row_stores)}"
+            start_value = "-np.inf" if kind == "max1" else "np.inf"  # max(-inf, x0) is x0, exactly
+            phases[-1].insert(0, ("init", f"{acc} = np.{x.dtype.name}({start_value})"))
+            phases[-1].append(("line", f"{acc} = " + _EXPR["maximum" if kind == "max1" else "minimum"]
+                               .format(acc, src)))
+            regs[out.buffer] = (acc, out.dtype, "row")
+            row_stores.append((out, acc, len(phases) - 1))
+            phases.append([])
             continue
         name, args, out, _ = _op(instr)
         kinds = [a.dtype if isinstance(a, Value) else type(a) for a in args]
         dtypes = _loop_dtypes(instr.fn, name, kinds, out.dtype)
         expr = _EXPR[name].format(*[operand(a, d) for a, d in zip(args, dtypes)])
-        reg = f"v{len(lines)}"
-        lines.append(f"{reg} = np.{out.dtype.name}({expr})")
-        regs[out.buffer] = (reg, out.dtype)
+        reg = f"v{len(phases)}_{len(phases[-1])}"
+        phases[-1].append(("line", f"{reg} = np.{out.dtype.name}({expr})"))
+        regs[out.buffer] = (reg, out.dtype, len(phases) - 1)
         stores[out.buffer] = out
-    keep = [b for b, v in stores.items() if b == "sum" or b in used_after or v.kind == "external"]
-    stored = [f"{array(stores[b], 'full')}[r, c] = {regs[b][0]}" for b in keep if b != "sum"]
+    # what must reach memory: used after the kernel, state, or read from memory by a later pass
+    needed = used_after | later
+    for b, v in stores.items():
+        reg = regs.get(b)
+        if reg is not None and reg[2] != "row" and (b in needed or v.kind == "external"):
+            phases[reg[2]].append(("line", f"{array(v, 'full')}[r, c] = {reg[0]}"))
+    row_lines = [(n, f"{array(v, 'col')}[r] = {acc}") for v, acc, n in row_stores
+                 if v.buffer in needed or v.kind == "external"]
     names = [f"a{n}" for n in range(len(params))] + [f"s{n}" for n in range(len(scalars))]
-    source = "\n".join([f"def kernel(R, C, {', '.join(names)}):", *_loops(lines, stored)])
+    source = "\n".join([f"def kernel(R, C, {', '.join(names)}):", *_loops(phases, row_lines, colsum)])
     patterns = [p for _, p in params] + [None] * len(scalars)
     kernel = FusedKernel(_compile(source), source, patterns, shape)
-    return Instr(kernel, tuple([v for v, _ in params] + scalars), {}, [], [stores[b] for b in keep], "compute")
+    writes = [v for b, v in stores.items() if b in loaded]
+    return Instr(kernel, tuple([v for v, _ in params] + scalars), {}, [], writes, "compute")
 
 
-def _loops(lines, stored):
-    """The loop nest; with a column sum, row 0 gets its own inner loop (it starts the sum), so that
-    no branch is left inside the inner loops and LLVM can vectorize them."""
-    def body(first):
+def _loops(phases, row_lines, colsum):
+    """The loop nest: rows, then one pass along the row per phase. With a column sum, row 0 gets its
+    own passes (it starts the sum), so that no branch is left inside an inner loop."""
+    def passes(first):
         out = []
-        for line in lines:
-            if isinstance(line, tuple):
-                _, acc, src = line
-                line = f"{acc}[c] = {src}" if first else f"{acc}[c] = {acc}[c] + {src}"
-            out.append(" " * 12 + line)
-        return out + [" " * 12 + line for line in stored]
+        for n, phase in enumerate(phases):
+            lines = [line for kind, line in phase if kind == "line"]
+            if colsum is not None and n == len(phases) - 1:
+                acc, src = colsum
+                lines.append(f"{acc}[c] = {src}" if first else f"{acc}[c] = {acc}[c] + {src}")
+            out += ["        " + line for kind, line in phase if kind == "init"]
+            if lines:
+                out += ["        for c in range(C):", *["            " + line for line in lines]]
+            out += ["        " + line for m, line in row_lines if m == n]
+        return out
 
-    rows = ["    for r in range(R):", "        for c in range(C):"]
-    if not any(isinstance(line, tuple) for line in lines):
-        return rows + body(False)
-    rows[0] = "    for r in range(1, R):"
-    return ["    if R > 0:", "        r = 0", "        for c in range(C):", *body(True), *rows, *body(False)]
+    if colsum is None:
+        return ["    for r in range(R):", *passes(False)]
+    return ["    if R > 0:", "        r = 0", *passes(True), "    for r in range(1, R):", *passes(False)]
 
 
 def _loop_dtypes(fn, name, kinds, out_dtype):

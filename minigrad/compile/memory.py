@@ -126,6 +126,7 @@ def _release(program):
     program.tracer.traced = {}
     recording = program.recording
     recording.args = recording.kwargs = recording.result = None
+    recording.touched, recording.optimizer_steps = {}, []  # (they hold the recording's arrays too)
 
 
 def _check_view(value, array, owners):

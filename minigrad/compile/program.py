@@ -160,19 +160,22 @@ def eliminate_dead_code(program):
 
 
 def place_guards(program):
-    """Pass 4: every guard must run before the first state change (see the module docstring)."""
+    """Pass 4: guards, and what they need, move to the front when the dependencies allow (a replay
+    that will fail then fails before doing any work); those that must run before the first state
+    change and cannot get there make the step unsupported (see the module docstring)."""
     instrs = program.instrs
     first = next((n for n, i in enumerate(instrs) if _state_changing(i)), len(instrs))
-    late = [n for n, i in enumerate(instrs) if i.kind == "guard" and n > first]
-    if late:
-        needed = _slice(instrs, late)
-        if not _can_hoist(instrs, needed):
-            g = instrs[late[0]]
+    guards = [n for n, i in enumerate(instrs) if i.kind == "guard"]
+    if guards:
+        needed = _slice(instrs, guards)
+        if _can_hoist(instrs, needed):
+            program.instrs = [i for n, i in enumerate(instrs) if n in needed] + \
+                             [i for n, i in enumerate(instrs) if n not in needed]
+        elif max(guards) > first:
+            g = instrs[max(guards)]
             raise Unsupported(f"the step reads a value in Python ({g.where}) after it has changed "
                               "parameters or other state, so a replay could not give up safely when "
                               "that value differs; move the read out of the step")
-        program.instrs = [i for n, i in enumerate(instrs) if n in needed] + \
-                         [i for n, i in enumerate(instrs) if n not in needed]
     program.effects = next((n for n, i in enumerate(program.instrs) if _state_changing(i)), len(program.instrs))
 
 
