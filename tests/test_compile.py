@@ -115,6 +115,24 @@ def test_dropout_mask_advances_on_every_replay_as_eagerly():
     assert_same_params(model, eager_model)
 
 
+@pytest.mark.parametrize("width", [1, 7, 8, 9, 17, 64, 127, 128, 200])
+def test_fused_row_reductions_are_numpys_to_the_bit(width):
+    """Softmax's row max and row sum, fused: the sum must add in NumPy's pairwise order."""
+    rng = np.random.default_rng(width)
+    x = mg.tensor((rng.standard_normal((33, width)) * 10.0 ** rng.uniform(-4, 4, (33, 1))).astype(np.float32))
+
+    def softmax(x):
+        e = (x - x.max(1, keepdim=True)[0]).exp()
+        return e / e.sum(dim=1, keepdim=True)
+
+    step = mg.compile(softmax, fullgraph=True)
+    for _ in range(3):
+        got = step(x)
+    np.testing.assert_array_equal(got.numpy(), softmax(x).numpy())
+    sources = [i.fn.source for r in step.programs.values() for i in r[0].program.instrs if hasattr(i.fn, "bind")]
+    assert any("C < 8" in src for src in sources) == (fuse.enabled() and width <= fuse.PAIRWISE_BLOCK)
+
+
 def test_a_new_shape_dtype_or_grad_mode_gets_its_own_program():
     _, _, train_step = make()
     step = mg.compile(train_step, fullgraph=True)

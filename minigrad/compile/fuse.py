@@ -105,7 +105,25 @@ def _reduction(instr, shape=None):
         return x, "sum0"  # NumPy adds the rows one after another: so can we (not so along a row)
     if name in ("max", "min") and axis in (1, -1, (1,), (-1,)) and kw.get("keepdims"):
         return x, name + "1"  # exact in any order
+    if name == "sum" and axis in (1, -1, (1,), (-1,)) and kw.get("keepdims") and x.shape[1] <= PAIRWISE_BLOCK:
+        return x, "sum1"  # NumPy's pairwise order, reproduced below (one block: rows of <= 128)
     return None
+
+
+PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE: longer rows are split in halves (not reproduced here)
+
+
+def _pairwise(acc, row, dtype):
+    """Lines summing row[0:C] in NumPy's order (loops_utils.h: pairwise_sum, one block): fewer than
+    8 elements one after another from 0; else 8 partial sums, combined as a tree, then the rest."""
+    z = f"np.{dtype.name}"
+    parts = [f"p{j}" for j in range(8)]
+    return ["if C < 8:", f"    {acc} = {z}(0)", "    for c in range(C):", f"        {acc} = {z}({acc} + {row}[c])",
+            "else:", *[f"    {p} = {row}[{j}]" for j, p in enumerate(parts)], "    c = 8",
+            "    while c < C - C % 8:", *[f"        {p} = {z}({p} + {row}[c + {j}])" for j, p in enumerate(parts)],
+            "        c += 8",
+            f"    {acc} = {z}({z}({z}(p0 + p1) + {z}(p2 + p3)) + {z}({z}(p4 + p5) + {z}(p6 + p7)))",
+            "    while c < C:", f"        {acc} = {z}({acc} + {row}[c])", "        c += 1"]
 
 
 def fuse(program):
@@ -194,6 +212,15 @@ def _kernel_instr(program, instrs, end, run):
                 colsum = (array(out, "row"), src)
                 continue
             acc = f"m{len(row_stores)}"
+            if kind == "sum1":  # from memory, after this pass (which stores x if it computed it)
+                if x.buffer in regs and regs[x.buffer][2] == len(phases) - 1:
+                    later.add(x.buffer)
+                row = array(x, "full")
+                phases[-1] += [("post", line) for line in _pairwise(acc, f"{row}[r]", x.dtype)]
+                regs[out.buffer] = (acc, out.dtype, "row")
+                row_stores.append((out, acc, len(phases) - 1))
+                phases.append([])
+                continue
             start_value = "-np.inf" if kind == "max1" else "np.inf"  # max(-inf, x0) is x0, exactly
             phases[-1].insert(0, ("init", f"{acc} = np.{x.dtype.name}({start_value})"))
             phases[-1].append(("line", f"{acc} = " + _EXPR["maximum" if kind == "max1" else "minimum"]
@@ -239,6 +266,7 @@ def _loops(phases, row_lines, colsum):
             out += ["        " + line for kind, line in phase if kind == "init"]
             if lines:
                 out += ["        for c in range(C):", *["            " + line for line in lines]]
+            out += ["        " + line for kind, line in phase if kind == "post"]
             out += ["        " + line for m, line in row_lines if m == n]
         return out
 
