@@ -138,7 +138,30 @@ def fuse(program):
         else:
             out.append(instrs[n])
             n += 1
-    program.instrs = out
+    program.instrs = _merge(out)
+
+
+def _merge(instrs):
+    """Consecutive kernel calls (views between them aside) become one call: each call from Python
+    costs about a microsecond of argument checking, the calls from one kernel to the next nothing."""
+    out, group = [], []
+    for instr in instrs + [None]:
+        if instr is not None and isinstance(instr.fn, FusedKernel):
+            group.append(instr)
+            continue
+        if instr is not None and instr.kind == "view" and group:
+            out.append(instr)  # rebuilt when planning: it may go before the merged call
+            continue
+        if len(group) > 1:
+            kernel = MergedKernel([i.fn for i in group], [len(i.args) for i in group])
+            out.append(Instr(kernel, sum((i.args for i in group), ()), {}, [], sum((i.writes for i in group), []),
+                             "compute"))
+        else:
+            out += group
+        group = []
+        if instr is not None:
+            out.append(instr)
+    return out
 
 
 def _run(instrs, start):
@@ -304,12 +327,44 @@ class FusedKernel:
     def __init__(self, kernel, source, patterns, shape):
         self.kernel, self.source, self.patterns, self.shape = kernel, source, patterns, shape
 
-    def bind(self, arrays):
-        """The kernel call on these arrays, as a zero-argument callable."""
+    def arguments(self, arrays):
+        """(rows, cols, *arrays seen as (rows, cols), (cols,), (rows,) or (1,))."""
         rows, cols = int(np.prod(self.shape[:-1], dtype=np.int64)), self.shape[-1]
         views = {"full": (rows, cols), "row": (cols,), "col": (rows,), "scalar": (1,)}
         args = [a if p is None else a.reshape(views[p]) for a, p in zip(arrays, self.patterns)]
         for a, v in zip(arrays, args):
             if v is not a and not np.may_share_memory(a, v):  # reshape copied: not our memory
                 raise RuntimeError("fused kernel: an operand is not contiguous")
-        return functools.partial(self.kernel, rows, cols, *args)
+        return [rows, cols, *args]
+
+    def bind(self, arrays):
+        """The kernel call on these arrays, as a zero-argument callable."""
+        return functools.partial(self.kernel, *self.arguments(arrays))
+
+
+class MergedKernel:
+    """Several FusedKernels called one after another from one compiled function."""
+
+    __name__ = "fused"
+
+    def __init__(self, parts, counts):
+        self.parts, self.counts = parts, counts
+        self.source = "\n".join(p.source for p in parts)
+        key = ("merged", *[p.source for p in parts])
+        if key not in _CACHE:
+            import numba
+
+            names = [[f"x{n}_{k}" for k in range(c + 2)] for n, c in enumerate(counts)]  # (+ rows, cols)
+            lines = [f"def merged({', '.join(sum(names, []))}):"]
+            lines += [f"    k{n}({', '.join(args)})" for n, args in enumerate(names)]
+            namespace = {f"k{n}": p.kernel for n, p in enumerate(parts)}
+            exec(compile("\n".join(lines), "<minigrad merged kernels>", "exec"), namespace)
+            _CACHE[key] = numba.njit(namespace["merged"])
+        self.kernel = _CACHE[key]
+
+    def bind(self, arrays):
+        args, n = [], 0
+        for part, count in zip(self.parts, self.counts):
+            args += part.arguments(arrays[n:n + count])
+            n += count
+        return functools.partial(self.kernel, *args)

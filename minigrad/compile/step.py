@@ -64,7 +64,8 @@ class CompiledStep:
                 except GuardFailed as miss:
                     self.last_miss = str(miss)
                     continue
-                replays.insert(0, replays.pop(n))
+                if n:
+                    replays.insert(0, replays.pop(n))
                 self.recent.append(False)
                 return result
         return self._record(key, replays, args, kwargs)
