@@ -8,9 +8,11 @@ the numbers to trust on a noisy machine); JAX (`pip install "jax[cpu]"`, a bench
 runs in a process of its own, because its thread pool and OpenBLAS's slow each other down when they
 share one — so ratios to JAX compare processes, and carry their spread. Rounds repeat everything.
 
-Memory counts what a step holds between calls plus the peak of what it allocates during one: the
-floor holds nothing; eager minigrad holds the gradients and SGD's work buffers; a compiled step holds
-its planned arena (activations, gradients, temporaries) and its static input buffers.
+Memory counts what a step holds between calls plus the peak of what it allocates during one
+(tracemalloc): the floor holds nothing; eager minigrad holds the gradients and SGD's work buffers; a
+compiled step holds its planned arena (activations, gradients, temporaries), static input buffers
+and constants. Numba's compiler keeps some tens of MiB of its own Python objects once it has run;
+that is a cost of the process (like importing JAX), not of the step, and is printed apart.
 """
 
 import argparse
@@ -47,6 +49,7 @@ def compiled_stepper(size, fuse=True):
     xt, tt = mg.from_numpy(x), mg.from_numpy(t)
     step = lambda: compiled(xt, tt).item()  # noqa: E731
     step.compiled = compiled
+    step(), step()  # eager, then recorded: the program is built now, with this stepper's fusion setting
     return step
 
 
@@ -98,7 +101,12 @@ def memory_child(name, size):
     step()
     peak = tracemalloc.get_traced_memory()[1] - held
     tracemalloc.stop()
-    return {"held": (held - built) / 2**20, "peak": peak / 2**20}
+    held -= built
+    if hasattr(step, "compiled"):  # count the program's arrays; Numba's own memory (its compiler's
+        replay = next(iter(step.compiled.programs.values()))[0]  # Python objects) is reported apart
+        return {"held": replay.program.held_bytes / 2**20, "peak": peak / 2**20,
+                "compiler": (held - replay.program.held_bytes) / 2**20}
+    return {"held": held / 2**20, "peak": peak / 2**20}
 
 
 def time_child(names, size, repeats, blocks=20):
@@ -164,6 +172,7 @@ def main():
             line += f" {statistics.median(vs):6.3f} ({min(vs):.2f}-{max(vs):.2f})"
         mem = {n: run_child("memory", n, size) for n in ("numpy", "minigrad", "compiled")}
         line += "   " + " / ".join(f"{m['held']:.1f}+{m['peak']:.1f}" for m in mem.values())
+        line += f" (Numba's compiler: {mem['compiled']['compiler']:.0f} MiB of Python objects, once per process)"
         print(line + ("" if agree else "   (losses disagree!)"), flush=True)
 
 

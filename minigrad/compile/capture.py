@@ -26,7 +26,8 @@ from ..backend import _interned
 from ..optim.optimizer import Optimizer
 from ..random import Generator
 from ..tensor import Tensor
-from .trace import Traced, Tracer, TracingXP
+from .trace import Instr, Tracer
+from .traced import Traced, TracingXP
 
 _DATA = Tensor.__dict__["_data"]  # the slot that holds a tensor's array
 _NUMPY = Tensor.numpy
@@ -240,8 +241,6 @@ class TracingRNG:
 
 
 def _draw_instr(generator, name, args, kwargs, value):
-    from .trace import Instr
-
     instr = Instr(Draw(generator, name), args, kwargs, [value], [], "draw")
     value.producer = instr
     return instr

@@ -25,7 +25,7 @@ import warnings
 
 from .memory import allocate
 from .replay import Replay, executor, optimizer_executor
-from .trace import Traced
+from .traced import Traced
 
 _HOST = ("guard", "draw", "optimizer")  # instruction kinds that run outside graphs
 

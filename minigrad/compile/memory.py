@@ -14,7 +14,8 @@ inputs of CUDA graphs); externals are the tensors' own arrays; constants, the re
 
 import numpy as np
 
-from .trace import Unsupported, Value, _arrays_in, _values_in, owner
+from .trace import Unsupported, Value, _arrays_in, _values_in
+from .traced import owner
 
 ALIGN = 64  # bytes: every block starts on a cache line
 

@@ -32,7 +32,6 @@ class Program:
         self.grads = []  # (leaf, Value or None or the same grad tensor)
         self.optimizer_guards = []  # (optimizer, its cheap state key at the end of recording)
         self.scratch = []  # (state dict, key) of work arrays the program replaced
-        self.effects = 0  # index of the first instruction that changes state (see place_guards)
 
 
 def build(recording):
@@ -176,7 +175,6 @@ def place_guards(program):
             raise Unsupported(f"the step reads a value in Python ({g.where}) after it has changed "
                               "parameters or other state, so a replay could not give up safely when "
                               "that value differs; move the read out of the step")
-    program.effects = next((n for n, i in enumerate(program.instrs) if _state_changing(i)), len(program.instrs))
 
 
 def _slice(instrs, targets):

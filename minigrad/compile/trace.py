@@ -1,8 +1,8 @@
 """Recording: a step run once with every array wrapped in `Traced`, so each array operation lands
 on a tape — whatever op, layer, engine or optimizer code performs it.
 
-A `Traced` holds a real array and computes eagerly (the recording run is a real step), but every
-operation on it goes through `Tracer.call`, which runs the real function and appends one `Instr`
+A `Traced` (traced.py) holds a real array and computes eagerly (the recording run is a real step),
+but every operation on it goes through `Tracer.call`, which runs the real function and appends one `Instr`
 naming the function, its operands (as `Value`s) and what it wrote. Three doors lead to `call`:
 
 * the array module: while recording, `device.xp` is a `TracingXP`, so `self.xp.exp(x)` in a Function
@@ -20,12 +20,12 @@ The design is tinygrad's TinyJit (capture what a real step runs, replay it) at t
 is written at — xp calls — so new ops need nothing to be compilable.
 """
 
-import operator
 import os
 import sys
-import types
 
 import numpy as np
+
+from .traced import Traced, owner
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # minigrad/
 
@@ -35,6 +35,9 @@ def where():
     frame, inner = sys._getframe(1), None
     while frame is not None:
         path = frame.f_code.co_filename
+        if frame.f_globals.get("__name__", "").split(".")[0] in ("numpy", "cupy", "numba"):
+            frame = frame.f_back  # array-library internals: not where the user's code is
+            continue
         if not os.path.abspath(path).startswith(_PACKAGE):
             here = f"{os.path.basename(path)}:{frame.f_lineno}"
             return here if inner is None else f"{inner} (called from {here})"
@@ -42,13 +45,6 @@ def where():
             inner = f"{os.path.relpath(path, os.path.dirname(_PACKAGE))}:{frame.f_lineno}"
         frame = frame.f_back
     return inner or "?"
-
-
-def owner(a):
-    """The array that owns a's memory (a itself, or the end of its chain of .base views)."""
-    while isinstance(getattr(a, "base", None), type(a)):
-        a = a.base
-    return a
 
 
 class Value:
@@ -80,7 +76,7 @@ class Instr:
         self.where, self.expected, self.convert = None, None, None
 
     def reads(self):
-        return [v for v in _values_in((self.args, self.kwargs))]
+        return list(_values_in((self.args, self.kwargs)))
 
     def __repr__(self):
         name = getattr(self.fn, "__qualname__", None) or getattr(self.fn, "__name__", repr(self.fn))
@@ -102,10 +98,6 @@ class Unsupported(Exception):
     """Raised when building a program from a recording that cannot be replayed faithfully."""
 
 
-# methods that write into the array they are called on
-_MUTATING_METHODS = {"fill", "sort", "put", "partition", "itemset", "resize", "setfield", "byteswap"}
-# functions that write into their first argument
-_MUTATING_FUNCTIONS = {"copyto", "put", "place", "put_along_axis", "fill_diagonal", "putmask"}
 # functions whose output shape depends on the data: a replay could not reuse its buffers
 _DATA_SHAPED = {"nonzero", "argwhere", "flatnonzero", "unique", "extract", "compress", "unique_values",
                 "unique_counts", "unique_inverse", "unique_all", "trim_zeros"}
@@ -227,189 +219,3 @@ def _arrays_in(obj):
 
 def _name(fn):
     return getattr(fn, "__name__", None) or type(fn).__name__
-
-
-def _item(a):
-    return a.item()
-
-
-def _tolist(a):
-    return a.tolist()
-
-
-class Traced:
-    """A real array plus its Value; operations on it are recorded by its Tracer (see the module doc)."""
-
-    __slots__ = ("_t", "_v", "_a")
-    __array_priority__ = 2000  # above Tensor's: a Traced operand is handled here
-
-    def __init__(self, tracer, value, array):
-        self._t, self._v, self._a = tracer, value, array
-
-    # static facts about the array: free to read, never recorded
-    shape = property(lambda self: self._a.shape)
-    dtype = property(lambda self: self._a.dtype)
-    ndim = property(lambda self: self._a.ndim)
-    size = property(lambda self: self._a.size)
-    itemsize = property(lambda self: self._a.itemsize)
-    nbytes = property(lambda self: self._a.nbytes)
-    strides = property(lambda self: self._a.strides)
-    flags = property(lambda self: self._a.flags)
-
-    @property
-    def base(self):
-        """The Traced of the array this one views (NumPy's .base, one level: the owner), or None."""
-        root = owner(self._a)
-        return None if root is self._a else self._t.wrap(root)
-
-    @property
-    def T(self):
-        return self._t.call(self._t.xp.transpose, (self,), {})
-
-    def __repr__(self):
-        return f"Traced({self._v!r})"
-
-    # NumPy protocols: np.<ufunc>(traced, ...) and np.<function>(traced, ...) land here
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        fn = ufunc if method == "__call__" else getattr(ufunc, method)
-        return self._t.call(fn, inputs, kwargs, writes=(inputs[0]._v,) if method == "at" else ())
-
-    def __array_function__(self, func, types, args, kwargs):
-        writes = (args[0]._v,) if func.__name__ in _MUTATING_FUNCTIONS and isinstance(args[0], Traced) else ()
-        return self._t.call(func, args, kwargs, writes=writes)
-
-    def __array__(self, dtype=None, copy=None):
-        self._t.refuse("the data of a tensor is handed to NumPy as a plain array (np.asarray, print, ...)")
-        return self._a if dtype is None else self._a.astype(dtype)
-
-    # methods: recorded as calls of the array type's own method
-    def __getattr__(self, name):
-        method = getattr(type(self._a), name)
-        if not callable(method):
-            return getattr(self._a, name)
-        writes = (self._v,) if name in _MUTATING_METHODS else ()
-        return lambda *args, **kwargs: self._t.call(method, (self, *args), kwargs, writes=writes)
-
-    def __getitem__(self, index):
-        if _has_bool_mask(index):
-            self._t.refuse("boolean-mask indexing makes an output shape that depends on the data")
-        return self._t.call(operator.getitem, (self, index), {})
-
-    def __setitem__(self, index, value):
-        self._t.call(operator.setitem, (self, index, value), {}, writes=(self._v,))
-
-    def __len__(self):
-        return len(self._a)
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self._a)))
-
-    # escapes: a Python value computed from the data
-    def __bool__(self):
-        return self._t.escape(self, bool, "bool()")
-
-    def __int__(self):
-        return self._t.escape(self, int, "int()")
-
-    def __float__(self):
-        return self._t.escape(self, float, "float()")
-
-    def __index__(self):
-        return self._t.escape(self, operator.index, "an index")
-
-    def item(self, *args):
-        return self._t.escape(self, _item, ".item()")
-
-    def tolist(self):
-        return self._t.escape(self, _tolist, ".tolist()")
-
-
-def _has_bool_mask(index):
-    parts = index if isinstance(index, tuple) else (index,)
-    return any(getattr(p, "dtype", None) is not None and p.dtype == bool and p.ndim > 0 for p in parts)
-
-
-def _binary(ufunc_name, reflected=False, inplace=False):
-    def op(self, other):
-        fn = getattr(self._t.xp, ufunc_name)
-        if inplace:
-            return self._t.call(fn, (self, other), {"out": (self,)})
-        return self._t.call(fn, (other, self) if reflected else (self, other), {})
-
-    return op
-
-
-def _unary(ufunc_name):
-    return lambda self: self._t.call(getattr(self._t.xp, ufunc_name), (self,), {})
-
-
-_BINARY = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
-           "floordiv": "floor_divide", "mod": "remainder", "pow": "power", "matmul": "matmul",
-           "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor", "lshift": "left_shift",
-           "rshift": "right_shift"}
-_COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal", "eq": "equal",
-            "ne": "not_equal"}
-for _dunder, _ufunc in _BINARY.items():  # the operators, each one ufunc call (in-place: out=self)
-    setattr(Traced, f"__{_dunder}__", _binary(_ufunc))
-    setattr(Traced, f"__r{_dunder}__", _binary(_ufunc, reflected=True))
-    setattr(Traced, f"__i{_dunder}__", _binary(_ufunc, inplace=True))
-for _dunder, _ufunc in _COMPARE.items():
-    setattr(Traced, f"__{_dunder}__", _binary(_ufunc))
-for _dunder, _ufunc in {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}.items():
-    setattr(Traced, f"__{_dunder}__", _unary(_ufunc))
-Traced.__hash__ = object.__hash__  # __eq__ is elementwise, as on arrays; identity hashing for dicts
-
-
-class TracingXP:
-    """`device.xp` while recording: the real array module, with every function call recorded."""
-
-    def __init__(self, module, tracer):
-        self._module, self._tracer, self._cache = module, tracer, {}
-        self.__name__ = module.__name__
-
-    def __getattr__(self, name):
-        if name in self._cache:
-            return self._cache[name]
-        attr = getattr(self._module, name)
-        if isinstance(attr, np.ufunc):
-            attr = TracingUfunc(attr, self._tracer)
-        elif isinstance(attr, types.ModuleType):
-            if name == "random":
-                self._tracer.refuse("xp.random draws from NumPy's global generator; use minigrad's "
-                                    "random functions (mg.rand, mg.randn, ...), which compile")
-            attr = TracingXP(attr, self._tracer)
-        elif callable(attr) and not isinstance(attr, type):
-            attr = _recording(attr, self._tracer)
-        self._cache[name] = attr
-        return attr
-
-
-def _recording(fn, tracer):
-    def call(*args, **kwargs):
-        writes = (args[0]._v,) if fn.__name__ in _MUTATING_FUNCTIONS and isinstance(args[0], Traced) else ()
-        return tracer.call(fn, args, kwargs, writes=writes)
-
-    call.__name__ = fn.__name__
-    return call
-
-
-class TracingUfunc:
-    """A ufunc whose calls and methods (reduce, at, accumulate, outer) are recorded."""
-
-    def __init__(self, ufunc, tracer):
-        self._ufunc, self._tracer = ufunc, tracer
-        self.__name__ = ufunc.__name__
-
-    def __call__(self, *args, **kwargs):
-        return self._tracer.call(self._ufunc, args, kwargs)
-
-    def __getattr__(self, name):
-        attr = getattr(self._ufunc, name)
-        if name not in ("reduce", "accumulate", "reduceat", "outer", "at"):
-            return attr
-
-        def method(*args, **kwargs):
-            writes = (args[0]._v,) if name == "at" and isinstance(args[0], Traced) else ()
-            return self._tracer.call(attr, args, kwargs, writes=writes)
-
-        return method
