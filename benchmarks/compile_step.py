@@ -11,8 +11,10 @@ share one — so ratios to JAX compare processes, and carry their spread. Rounds
 Memory counts what a step holds between calls plus the peak of what it allocates during one
 (tracemalloc): the floor holds nothing; eager minigrad holds the gradients and SGD's work buffers; a
 compiled step holds its planned arena (activations, gradients, temporaries), static input buffers
-and constants. Numba's compiler keeps some tens of MiB of its own Python objects once it has run;
-that is a cost of the process (like importing JAX), not of the step, and is printed apart.
+and constants. (Numba's compiler keeps some tens of MiB of its own Python objects once it has run:
+a cost of the process, like importing JAX, not of the step; it is not counted.) The last column
+times the step's GEMMs alone in NumPy's OpenBLAS and in XLA: where XLA's are faster than the
+whole of JAX's step leaves room for, no replay of NumPy calls can reach JAX.
 """
 
 import argparse
@@ -50,6 +52,7 @@ def compiled_stepper(size, fuse=True):
     step = lambda: compiled(xt, tt).item()  # noqa: E731
     step.compiled = compiled
     step(), step()  # eager, then recorded: the program is built now, with this stepper's fusion setting
+    step.done = 2
     return step
 
 
@@ -101,17 +104,41 @@ def memory_child(name, size):
     step()
     peak = tracemalloc.get_traced_memory()[1] - held
     tracemalloc.stop()
-    held -= built
-    if hasattr(step, "compiled"):  # count the program's arrays; Numba's own memory (its compiler's
-        replay = next(iter(step.compiled.programs.values()))[0]  # Python objects) is reported apart
-        return {"held": replay.program.held_bytes / 2**20, "peak": peak / 2**20,
-                "compiler": (held - replay.program.held_bytes) / 2**20}
-    return {"held": held / 2**20, "peak": peak / 2**20}
+    if hasattr(step, "compiled"):  # the program's arrays (not Numba's compiler objects: see above)
+        held = built + next(iter(step.compiled.programs.values()))[0].program.held_bytes
+    return {"held": (held - built) / 2**20, "peak": peak / 2**20}
+
+
+def gemm_child(framework, size):
+    """ms per step spent in the step's GEMMs alone (forward, dx, dW), in NumPy's BLAS or in XLA."""
+    batch, widths = mlp_step.SIZES[size]
+    rng = np.random.default_rng(0)
+    shapes = []
+    for n, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
+        shapes += [((batch, n_in), (n_out, n_in), "x W^T"), ((batch, n_out), (batch, n_in), "g^T x")]
+        if n:
+            shapes.append(((batch, n_out), (n_out, n_in), "g W"))
+    pairs = [(rng.standard_normal(a).astype(np.float32), rng.standard_normal(b).astype(np.float32), op)
+             for a, b, op in shapes]
+    if framework == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        ops = {"x W^T": jax.jit(lambda a, b: a @ b.T), "g^T x": jax.jit(lambda a, b: a.T @ b),
+               "g W": jax.jit(lambda a, b: a @ b)}
+        calls = [(ops[op], jnp.asarray(a), jnp.asarray(b)) for a, b, op in pairs]
+        step = lambda: [f(a, b).block_until_ready() for f, a, b in calls]  # noqa: E731
+    else:
+        ops = {"x W^T": lambda a, b: a @ b.T, "g^T x": lambda a, b: a.T @ b, "g W": lambda a, b: a @ b}
+        step = lambda: [ops[op](a, b) for a, b, op in pairs]  # noqa: E731
+    repeats = {"digits": 2000, "mnist": 200, "wide": 6}[size]
+    return {"ms": median_seconds(step, repeats) * 1e3}
 
 
 def time_child(names, size, repeats, blocks=20):
     steps = {n: STEPPERS[n](size) for n in names}
-    losses = {n: [steps[n]() for _ in range(3)] for n in names}
+    done = {n: getattr(steps[n], "done", 0) for n in names}  # steps a stepper took while being built
+    losses = {n: [steps[n]() for _ in range(3 + max(done.values()) - done[n])][-3:] for n in names}
     for n in names:
         warm_up(steps[n])
     samples = {n: [] for n in names}
@@ -140,6 +167,8 @@ def main():
         mode, names, size, *repeats = args.child
         if mode == "memory":
             return print(json.dumps(memory_child(names, size)))
+        if mode == "gemm":
+            return print(json.dumps(gemm_child(names, size)))
         return print(json.dumps(time_child(names.split(","), size, int(repeats[0]))))
     try:
         import jax  # noqa: F401
@@ -151,7 +180,7 @@ def main():
     print(f"NumPy {np.__version__}; {args.rounds} rounds of numpy+minigrad+compiled+unfused (one process, "
           f"alternating blocks){' | jax (own process)' if has_jax else '; JAX not installed'}")
     print(f"{'size':7} {'floor ms':>9} {'eager/floor':>12} {'compiled/floor':>15} {'unfused/floor':>14} "
-          f"{'compiled/jax':>13}   memory MiB held+peak: floor / eager / compiled")
+          f"{'compiled/jax':>13}   memory MiB held+peak: floor / eager / compiled   (ratio: median (min-max))")
     for size in args.sizes:
         repeats = {"digits": 4000, "mnist": 400, "wide": 20}[size]
         rounds = []
@@ -172,7 +201,10 @@ def main():
             line += f" {statistics.median(vs):6.3f} ({min(vs):.2f}-{max(vs):.2f})"
         mem = {n: run_child("memory", n, size) for n in ("numpy", "minigrad", "compiled")}
         line += "   " + " / ".join(f"{m['held']:.1f}+{m['peak']:.1f}" for m in mem.values())
-        line += f" (Numba's compiler: {mem['compiled']['compiler']:.0f} MiB of Python objects, once per process)"
+        if has_jax:  # the GEMMs alone: what no replay can change (NumPy's OpenBLAS vs XLA's own)
+            gemm = {f: statistics.median(run_child("gemm", f, size)["ms"] for _ in range(args.rounds))
+                    for f in ("numpy", "jax")}
+            line += f"   GEMMs ms numpy/jax {gemm['numpy']:.3f}/{gemm['jax']:.3f}"
         print(line + ("" if agree else "   (losses disagree!)"), flush=True)
 
 

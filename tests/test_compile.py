@@ -145,6 +145,32 @@ def test_a_new_shape_dtype_or_grad_mode_gets_its_own_program():
             step(x, y)
 
 
+def test_a_dtype_change_gets_its_own_program():
+    step = mg.compile(lambda x: (x * 3 - 1).relu().sum(), fullgraph=True)
+    for dtype in (np.float32,) * 3 + (np.float64,) * 3:
+        x = mg.tensor(np.linspace(-1, 1, 7).astype(dtype))
+        out = step(x)
+        assert out.dtype == dtype and out.item() == pytest.approx(np.maximum(x.numpy() * 3 - 1, 0).sum())
+    assert len(step.programs) == 2
+
+
+def test_the_example_with_compile_gives_the_eager_numbers():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    import train_mlp
+
+    def run(*flags):
+        args = train_mlp.parse_args(["--epochs", "2", "--subset", "400", "--device", "cpu", "--quiet", *flags])
+        return train_mlp.train(args, log=lambda *a: None)
+
+    for optimizer in ("sgd", "adam"):
+        eager, compiled = run("--optimizer", optimizer), run("--optimizer", optimizer, "--compile")
+        assert [h["train_loss"] for h in compiled["history"]] == [h["train_loss"] for h in eager["history"]]
+        assert compiled["test_loss"] == eager["test_loss"]
+
+
 def test_an_lr_changed_by_a_scheduler_re_records_and_matches_eager():
     eager_model, eager_opt, eager_step = make(optimizer="sgd-momentum")
     model, opt, train_step = make(optimizer="sgd-momentum")
@@ -240,6 +266,11 @@ def test_compiled_module_forward_replays_for_inference_and_stays_eager_for_train
     for out in outs:
         np.testing.assert_allclose(out.numpy(), want, rtol=1e-5, atol=1e-6)
     assert model.forward.programs  # replayed
+    model.eval()  # the training flags are part of a compiled module's signature
+    with mg.no_grad():
+        model(x), model(x)
+    assert len(model.forward.programs) == 2
+    model.train()
     for _ in range(3):  # with grad: autograd needs the graph, so the forward runs eagerly
         model(x).sum().backward()
     assert model[0].weight.grad is not None

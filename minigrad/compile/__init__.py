@@ -38,12 +38,11 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
         return lambda m: compile(m, fullgraph=fullgraph, disable=disable)
     if disable:
         return model
-    if isinstance(model, Module):
-        object.__setattr__(model, "forward", compile(model.forward, fullgraph=fullgraph))
+    if isinstance(model, Module):  # train() / eval() pick another program (Dropout, BatchNorm differ)
+        modes = lambda: tuple(m.training for m in model.modules())  # noqa: E731
+        object.__setattr__(model, "forward", CompiledStep(model.forward, fullgraph, modes))
         return model
-    compiled = CompiledStep(model)
-    compiled.fullgraph = fullgraph
-    return compiled
+    return CompiledStep(model, fullgraph)
 
 
 __all__ = ["CompiledStep", "compile"]

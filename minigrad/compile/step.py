@@ -28,14 +28,15 @@ WINDOW = 32
 class CompiledStep:
     """fn compiled: call it like fn. `programs` and `eager_reason` are there to be inspected."""
 
-    def __init__(self, fn):
+    def __init__(self, fn, fullgraph=False, state=None):
         self.fn = fn
+        self.state = state  # () -> more of the signature (a compiled module's train/eval flags)
         self.programs = {}  # signature -> [Replay], most recently used first
         self.warmed = set()  # signatures that have had their eager first call
         self.eager = {}  # signature (or None: every call) -> why it runs eagerly
         self.recent = collections.deque(maxlen=WINDOW)  # did each recent call record?
         self.last_miss = None
-        self.fullgraph = False  # compile(..., fullgraph=True): raise instead of running eagerly
+        self.fullgraph = fullgraph  # compile(..., fullgraph=True): raise instead of running eagerly
 
     @property
     def eager_reason(self):
@@ -48,6 +49,8 @@ class CompiledStep:
         if not isinstance(key, tuple):
             self._give_up(None, key)
             return self.fn(*args, **kwargs)
+        if self.state is not None:
+            key += self.state()
         if key in self.eager:
             return self.fn(*args, **kwargs)
         if key not in self.warmed:
