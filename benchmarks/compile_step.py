@@ -17,17 +17,13 @@ times the step's GEMMs alone in NumPy's OpenBLAS and in XLA: where XLA's are fas
 whole of JAX's step leaves room for, no replay of NumPy calls can reach JAX.
 """
 
-import argparse
 import gc
-import json
 import statistics
-import subprocess
-import sys
 import tracemalloc
 
 import mlp_step
 import numpy as np
-from timing import median_seconds, warm_up
+from timing import median_seconds
 
 
 def compiled_stepper(size, fuse=True):
@@ -135,41 +131,17 @@ def gemm_child(framework, size):
     return {"ms": median_seconds(step, repeats) * 1e3}
 
 
-def time_child(names, size, repeats, blocks=20):
-    steps = {n: STEPPERS[n](size) for n in names}
-    done = {n: getattr(steps[n], "done", 0) for n in names}  # steps a stepper took while being built
-    losses = {n: [steps[n]() for _ in range(3 + max(done.values()) - done[n])][-3:] for n in names}
-    for n in names:
-        warm_up(steps[n])
-    samples = {n: [] for n in names}
-    for _ in range(blocks):
-        for n in names:
-            samples[n].append(median_seconds(steps[n], max(repeats // blocks, 1), warmup_seconds=0))
-    out = {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n]} for n in names}
-    for n in names:  # each framework's ratio to the first, block by block: the noise cancels
-        out[n]["ratios"] = [a / b for a, b in zip(samples[n], samples[names[0]])]
-    return out
-
-
 def run_child(*args):
-    out = subprocess.run([sys.executable, __file__, "--child", *map(str, args)],
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return mlp_step.run_child(*args, script=__file__)
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--sizes", nargs="+", default=list(mlp_step.SIZES), choices=list(mlp_step.SIZES))
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    args = p.parse_args()
+    args = mlp_step.arguments()
     if args.child:
-        mode, names, size, *repeats = args.child
-        if mode == "memory":
-            return print(json.dumps(memory_child(names, size)))
-        if mode == "gemm":
-            return print(json.dumps(gemm_child(names, size)))
-        return print(json.dumps(time_child(names.split(","), size, int(repeats[0]))))
+        return mlp_step.serve_child(args.child, {
+            "memory": memory_child, "gemm": gemm_child,
+            "time": lambda names, size, repeats: mlp_step.time_child(names.split(","), size, int(repeats),
+                                                                     steppers=STEPPERS)})
     try:
         import jax  # noqa: F401
 

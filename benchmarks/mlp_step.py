@@ -161,37 +161,50 @@ def memory_child(name, size):
     return {"rss": rss, "tracemalloc": traced}
 
 
-def time_child(names, size, repeats, blocks=20):
+def time_child(names, size, repeats, blocks=20, steppers=STEPPERS):
     """Median ms per step of each framework in `names`, timed in alternating blocks of steps so that
-    machine noise hits all of them alike; plus each one's first losses (they must agree)."""
-    steps = {n: STEPPERS[n](size) for n in names}
-    losses = {n: [steps[n]() for _ in range(3)] for n in names}  # the same data and weights each
+    machine noise hits all of them alike; each one's ratio to the first, block by block (the noise
+    cancels); and each one's first losses (they must agree; a stepper that already took `done` steps
+    while it was built is compared at the same step)."""
+    steps = {n: steppers[n](size) for n in names}
+    done = {n: getattr(steps[n], "done", 0) for n in names}
+    losses = {n: [steps[n]() for _ in range(3 + max(done.values()) - done[n])][-3:] for n in names}
     for n in names:
         warm_up(steps[n])
     samples = {n: [] for n in names}
     for _ in range(blocks):
         for n in names:
             samples[n].append(median_seconds(steps[n], max(repeats // blocks, 1), warmup_seconds=0))
-    return {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n]} for n in names}
+    return {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n],
+                "ratios": [a / b for a, b in zip(samples[n], samples[names[0]])]} for n in names}
 
 
-def run_child(*args):
-    out = subprocess.run([sys.executable, __file__, "--child", *map(str, args)],
+def run_child(*args, script=__file__):
+    out = subprocess.run([sys.executable, script, "--child", *map(str, args)],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main():
+def arguments():
+    """The command line the step benchmarks share (this one and compile_step.py)."""
     p = argparse.ArgumentParser()
     p.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     p.add_argument("--rounds", type=int, default=3, help="alternations of the frameworks per size")
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    args = p.parse_args()
+    return p.parse_args()
+
+
+def serve_child(child, measures):
+    """Run one measurement in this (child) process and print it: measures[mode](names, size, *rest)."""
+    mode, names, size, *rest = child
+    print(json.dumps(measures[mode](names, size, *rest)))
+
+
+def main():
+    args = arguments()
     if args.child:
-        mode, names, size, *repeats = args.child
-        if mode == "memory":
-            return print(json.dumps(memory_child(names, size)))
-        return print(json.dumps(time_child(names.split(","), size, int(repeats[0]))))
+        return serve_child(args.child, {"memory": memory_child, "time": lambda names, size, repeats: time_child(
+            names.split(","), size, int(repeats))})
     names = available()
     # NumPy and minigrad share a process (both are NumPy: one thread pool); PyTorch gets its own.
     groups = [["numpy", "minigrad"]] + ([["torch"]] if "torch" in names else [])

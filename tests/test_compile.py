@@ -200,16 +200,21 @@ def test_replacing_a_parameter_re_records():
     assert_same_params(model, eager_model)
 
 
+def then(train_step, after):
+    """train_step followed by after(x, y, loss) — Python code of the user's inside the step."""
+    def step(x, y):
+        loss = train_step(x, y)
+        after(x, y, loss)
+        return loss
+
+    return step
+
+
 def test_item_inside_the_step_falls_back_to_eager_with_one_warning():
     model, _, train_step = make()
     seen = []
-
-    def logging_step(x, y):
-        loss = train_step(x, y)
-        seen.append(loss.item())  # a Python value read from the data: changes every call
-        return loss
-
-    step = mg.compile(logging_step)
+    # a Python value read from the data: it changes every call
+    step = mg.compile(then(train_step, lambda x, y, loss: seen.append(loss.item())))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for x, y in batches(40):
@@ -221,13 +226,8 @@ def test_item_inside_the_step_falls_back_to_eager_with_one_warning():
 
 def test_unsupported_steps_say_why(tmp_path):
     model, _, train_step = make()
-
-    def printing_step(x, y):
-        loss = train_step(x, y)
-        np.asarray(loss.detach())  # the data leaves minigrad as a plain array
-        return loss
-
-    step = mg.compile(printing_step, fullgraph=True)
+    # the data leaves minigrad as a plain array
+    step = mg.compile(then(train_step, lambda x, y, loss: np.asarray(loss.detach())), fullgraph=True)
     (x, y), = batches(1)
     step(x, y)
     with pytest.raises(RuntimeError, match="handed to NumPy"):
@@ -238,13 +238,11 @@ def test_a_data_dependent_python_branch_is_guarded():
     model, _, train_step = make()
     taken = []
 
-    def branching_step(x, y):
-        loss = train_step(x, y)
+    def branch(x, y, loss):
         if bool((y == 0).sum() > 0):  # a branch on the data: its outcome is a guard
             taken.append(True)
-        return loss
 
-    step = mg.compile(branching_step, fullgraph=True)
+    step = mg.compile(then(train_step, branch), fullgraph=True)
     with_zero = mg.tensor([0, 1, 2, 3, 4, 0, 1, 2])
     without = mg.tensor([1, 1, 2, 3, 4, 1, 1, 2])
     (x, _), = batches(1, rows=8)

@@ -23,6 +23,8 @@ Not run in this repository's CI: it has no GPU, and Numba's simulator has neithe
 
 import warnings
 
+import numpy as np
+
 from .memory import allocate
 from .replay import Replay, executor, optimizer_executor
 from .traced import Traced
@@ -42,7 +44,9 @@ def lower(program):
         if instr.kind == "optimizer":
             replay.steps.append(("host", optimizer_executor(instr, replay)))
         elif instr.kind != "view":
-            kind = "host" if instr.kind in _HOST else "device"
+            # host data (a random draw, its copy to the device) cannot be in a graph: pageable copies
+            on_host = any(isinstance(arrays[id(v)], np.ndarray) for v in instr.reads() + instr.outs)
+            kind = "host" if instr.kind in _HOST or on_host else "device"
             replay.steps.append((kind, executor(instr, arrays, cupy)))
     replay.capture()
     return replay

@@ -83,21 +83,24 @@ def _block(arena, offset, value):
     n = value.dtype.itemsize * int(np.prod(value.shape, dtype=np.int64))
     flat = arena[offset:offset + n].view(value.dtype)
     permuted = flat.reshape([value.shape[d] for d in order])
-    return permuted.transpose(np.argsort(order))
+    return permuted.transpose(tuple(int(d) for d in np.argsort(order)))
 
 
 def allocate(program, xp):
     """Give every Value of the program an array: program.arrays[id(value)], program.arena."""
     span = lifetimes(program)
     roots = {v.buffer: v for v in program.tracer.values if v.kind == "root" and v.buffer in span}
-    sizes = {b: -(-v.array.nbytes // ALIGN) * ALIGN for b, v in roots.items() if _layout(v) is not None}
+    host = {b for b, v in roots.items() if xp is not np and isinstance(v.array, np.ndarray)}  # GPU: draws
+    sizes = {b: -(-v.array.nbytes // ALIGN) * ALIGN for b, v in roots.items()
+             if _layout(v) is not None and b not in host}
     offsets, total = place(sizes, span)
     program.arena = xp.empty(total, dtype=xp.uint8)
     arrays = {}
     for v in program.tracer.values:
         if v.kind == "root" and v.buffer in roots:
+            module = np if v.buffer in host else xp  # (random numbers are drawn on the host)
             arrays[id(v)] = (_block(program.arena, offsets[v.buffer], v) if v.buffer in offsets
-                             else xp.empty(v.shape, dtype=v.dtype))  # (a layout no block can take)
+                             else module.empty(v.shape, dtype=v.dtype))  # (a layout no block can take)
         elif v.kind == "input":
             arrays[id(v)] = xp.empty_like(v.array)
         elif v.kind in ("external", "const"):

@@ -12,6 +12,8 @@ the backends choose how the loop runs (numpy_replay.py: plainly, cuda_graph.py: 
 
 import functools
 
+import numpy as np
+
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import Tensor
 from .capture import _DATA, quick_state
@@ -68,7 +70,7 @@ def _copy_result(xp, outs, fn, args, kwargs):
         if m.shape != out.shape:
             raise RuntimeError(f"compiled step: {getattr(fn, '__name__', fn)} made shape {m.shape}, "
                                f"recorded {out.shape}")
-        xp.copyto(out, m)
+        (np if isinstance(out, np.ndarray) else xp).copyto(out, m)  # (a host buffer on a GPU: a draw)
 
 
 def _check(convert, array, expected, where):

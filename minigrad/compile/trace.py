@@ -83,15 +83,20 @@ class Instr:
         return f"{self.kind} {name} -> {self.outs} writes {self.writes}"
 
 
+def _leaves(obj, is_leaf):
+    """The objects in obj (nested tuples, lists and dicts) for which is_leaf is true."""
+    if is_leaf(obj):
+        yield obj
+    elif isinstance(obj, (tuple, list)):
+        for o in obj:
+            yield from _leaves(o, is_leaf)
+    elif isinstance(obj, dict):
+        for o in obj.values():
+            yield from _leaves(o, is_leaf)
+
+
 def _values_in(template):
-    if isinstance(template, Value):
-        yield template
-    elif isinstance(template, (tuple, list)):
-        for t in template:
-            yield from _values_in(t)
-    elif isinstance(template, dict):
-        for t in template.values():
-            yield from _values_in(t)
+    return _leaves(template, lambda o: isinstance(o, Value))
 
 
 class Unsupported(Exception):
@@ -207,14 +212,7 @@ class Tracer:
 
 
 def _arrays_in(obj):
-    if hasattr(obj, "shape") and hasattr(obj, "base"):
-        yield obj
-    elif isinstance(obj, (tuple, list)):
-        for o in obj:
-            yield from _arrays_in(o)
-    elif isinstance(obj, dict):
-        for o in obj.values():
-            yield from _arrays_in(o)
+    return _leaves(obj, lambda o: hasattr(o, "shape") and hasattr(o, "base"))
 
 
 def _name(fn):
