@@ -6,10 +6,12 @@ All timing happens inside one MPI job, in alternating blocks, so drift between p
   single  rank 0 trains alone on the whole batch B (the other ranks wait at a barrier)
   ddp     every rank trains on its B/N shard, gradients averaged by DDP
   local   the same, inside no_sync() (no exchange): ddp - local is the exchange's cost
-Printed: samples/s of each, the speed-up ddp/single and the exchange's share of a DDP step.
+Printed: samples/s of each, the speed-up ddp/single (median and range over rounds), the exchange's
+share of a DDP step, and the load average, since other processes on the machine move these numbers.
 """
 
 import argparse
+import os
 import statistics
 import time
 
@@ -82,12 +84,16 @@ def main():
     if rank == 0:
         med = {k: statistics.median(v) for k, v in times.items()}
         spread = {k: (min(v) / med[k], max(v) / med[k]) for k, v in times.items()}
-        print(f"{args.size}: batch {batch}, widths {widths}, {n} ranks, {args.rounds} rounds x {args.steps} steps")
+        speedups = [s / d for s, d in zip(times["single"], times["ddp"])]
+        threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (all cores)")
+        print(f"{args.size}: batch {batch}, widths {widths}, {n} ranks, {args.rounds} rounds x {args.steps} steps, "
+              f"OPENBLAS_NUM_THREADS={threads}, load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
         for k in times:
             print(f"  {k:>6}: {med[k] * 1e3:7.2f} ms/step  {batch / med[k]:8.0f} samples/s  "
                   f"(spread {spread[k][0]:.2f}-{spread[k][1]:.2f})")
-        print(f"  speed-up ddp/single: {med['single'] / med['ddp']:.2f}x   exchange share of a DDP step: "
-              f"{max(0.0, med['ddp'] - med['local']) / med['ddp']:.1%}")
+        share = max(0.0, med["ddp"] - med["local"]) / med["ddp"]
+        print(f"  speed-up ddp/single: {med['single'] / med['ddp']:.2f}x (per round {min(speedups):.2f}-"
+              f"{max(speedups):.2f})   exchange share of a DDP step: {share:.1%}")
     dist.destroy_process_group()
 
 

@@ -15,10 +15,10 @@ the double rounding is harmless).
 
 from numba import cuda
 
-from .launch import THREADS, accumulator, elementwise_blocks, stream
+from .launch import THREADS, accumulator, elementwise_blocks, kernel
 
 
-@cuda.jit
+@kernel
 def bias_add_kernel(y, b, zero, relu):
     # y: (rows * n,) flat view, b: (n,); relu is the same for every thread, so its branch is free
     n = b.shape[0]
@@ -37,8 +37,10 @@ def bias_add_kernel(y, b, zero, relu):
 
 
 def _launch(y, b, relu):
+    if y.size == 0:  # no rows, or Linear(in, 0): nothing to add (and no zero-size grid to launch)
+        return
     flat = y.reshape(-1)  # a view: y is C-contiguous
-    bias_add_kernel[elementwise_blocks(flat.shape[0]), THREADS, stream()](flat, b, accumulator(y.dtype), relu)
+    bias_add_kernel.launch((elementwise_blocks(flat.size),), (THREADS,), flat, b, accumulator(y.dtype), relu)
 
 
 def bias_add(y, b):

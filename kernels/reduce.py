@@ -3,88 +3,110 @@
     bias_grad(g)          -> db                      db[j] = sum_r g[r, j]
     relu_bias_grad(g, y)  -> (gm, db)   gm = g * (y > 0),  db[j] = sum_r gm[r, j]   (one pass)
 
-A warp spans TILE_COLS = 32 consecutive columns, so each row it reads is one 128-byte coalesced
-transaction. Thread (tx, ty) of block (bx, by) owns column bx * 32 + tx and "lane"
-q = by * blockDim.y + ty; it sums rows q, q + Q, q + 2Q, ... (Q lanes in all) and writes out[q, col].
+A block owns a tile of TILE_COLS = 32 columns and a slab of rows, split across its ROW_WARPS = 8
+warps. Thread (tx, ty) of block (bx, by) reads column bx * 32 + tx, so each warp reads 32
+consecutive elements of a row — one coalesced 128-byte transaction for float32 — and its rows
+are ty + 8 * (by + slabs * k): the 8 warps of a block read 8 neighbouring rows, the slabs
+interleave. Each thread sums its rows in a register; the 8 sums of a column are then folded
+through shared memory (8 x 32 accumulators) and warp 0 writes the column's total for the slab.
 
-* Short inputs: one pass, Q = 1 (blocks of 32 x 1) — each thread sums its whole column into db.
-* Tall inputs: stage 1 with blocks of 32 x 8 and enough row slabs to fill the GPU writes Q partial
-  rows; stage 2, the same kernel with Q = 1, folds them into db.
+* One slab (short inputs: every batch up to a few thousand rows on a small GPU): the totals are db.
+* Several slabs (chosen so that the grid fills the GPU, each thread still summing >= 16 rows): the
+  slabs write partial rows in the accumulator type, and a second launch of the same kernel, one
+  slab, folds them into db.
 
-Every element of g is read exactly once, there are no atomics and no shared memory. Sums run in
-the accumulator type (float32 for float16 data); partial rows are kept in it too.
+A batch of 1024 rows of a 4096-column gradient thus runs as 128 tiles x up to 8 slabs of 8 warps,
+instead of 128 lone warps each walking 1024 rows. Every element of g is read once, no atomics.
+Sums run in the accumulator type (float32 for float16/float32 data, float64 for float64): shared
+arrays need their dtype when the kernel is compiled, so each accumulator has its own pair of kernels.
 """
 
 import functools
 
-from numba import cuda
+from numba import cuda, float32, float64
 
-from .launch import SIMULATED, accumulator, sm_count, stream
+from .launch import BLOCKS_PER_SM, SIMULATED, kernel, sm_count
 
-TILE_COLS = 32
-ROW_THREADS = 8  # warps per stage-1 block, each walking its own rows
-SINGLE_PASS_ROWS = 1024  # below this, one 32-thread block per column tile is fast enough
+TILE_COLS = 32  # one warp across the tile: coalesced row reads
+ROW_WARPS = 8  # warps per block, each summing its own rows of the tile
+MIN_ROWS_PER_THREAD = 16  # below this a slab costs more to fold than it saves
 MAX_SLABS = 65535  # gridDim.y limit
 
 
-@cuda.jit
-def column_sum_kernel(g, out, zero):
-    # g: (rows, n) -> out: (Q, n), out[q, j] = sum of g[q::Q, j]
-    col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
-    lane = cuda.blockIdx.y * cuda.blockDim.y + cuda.threadIdx.y
-    if col < g.shape[1]:
-        acc = zero
-        for r in range(lane, g.shape[0], cuda.gridDim.y * cuda.blockDim.y):
-            acc += g[r, col]
-        out[lane, col] = acc
+def _column_sum_kernel(acc):
+    """The column-sum kernel accumulating in `acc` (a Numba float type)."""
+
+    @kernel
+    def column_sum(g, y, gm, out, relu):
+        # g: (rows, n) -> out: (slabs, n), out[s, j] = sum of g[r, j] over the rows r of slab s; with
+        # relu, gm = g * (y > 0) is written on the way and summed instead (relu is the same for every
+        # thread, so its branch costs nothing; without it y and gm are never touched)
+        col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
+        tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
+        total = acc(0)
+        if col < g.shape[1]:
+            for r in range(cuda.blockIdx.y * ROW_WARPS + ty, g.shape[0], cuda.gridDim.y * ROW_WARPS):
+                if not relu:
+                    total += g[r, col]
+                elif y[r, col] > acc(0):  # compared in acc: an int 0 would widen float16 to float64
+                    gm[r, col] = g[r, col]
+                    total += g[r, col]
+                else:
+                    gm[r, col] = 0
+        # fold the ROW_WARPS partial sums of each column; every thread gets here (those past the
+        # last column with 0), so all reach the barrier
+        partial = cuda.shared.array((ROW_WARPS, TILE_COLS), acc)
+        partial[ty, tx] = total
+        cuda.syncthreads()
+        if ty == 0 and col < g.shape[1]:
+            for w in range(1, ROW_WARPS):
+                total += partial[w, tx]
+            out[cuda.blockIdx.y, col] = total
+
+    return column_sum
 
 
-@cuda.jit
-def relu_column_sum_kernel(g, y, gm, out, zero):
-    # as column_sum_kernel, summing gm = g * (y > 0) and writing gm on the way
-    col = cuda.blockIdx.x * TILE_COLS + cuda.threadIdx.x
-    lane = cuda.blockIdx.y * cuda.blockDim.y + cuda.threadIdx.y
-    if col < g.shape[1]:
-        acc = zero
-        for r in range(lane, g.shape[0], cuda.gridDim.y * cuda.blockDim.y):
-            if zero + y[r, col] > 0:
-                gm[r, col] = g[r, col]
-                acc += g[r, col]
-            else:
-                gm[r, col] = 0
-        out[lane, col] = acc
+column_sum_kernel = _column_sum_kernel(float32)  # float16 and float32 data
+column_sum_kernel_f64 = _column_sum_kernel(float64)
+BLOCK = (TILE_COLS, ROW_WARPS)
 
 
 @functools.cache
 def plan(rows, n):
-    """(column tiles, row slabs), once per shape; 1 slab means a single pass."""
+    """(column tiles, row slabs) for a (rows, n) input, once per shape; 1 slab means one pass."""
     tiles = -(-n // TILE_COLS)
-    if SIMULATED or rows < SINGLE_PASS_ROWS:  # the simulator runs each thread in Python: keep few
+    if SIMULATED:  # the simulator runs each thread in Python: the fewest blocks
         return tiles, 1
-    wanted = 8 * sm_count() // tiles  # enough blocks to fill the GPU
-    return tiles, max(1, min(wanted, rows // (ROW_THREADS * 32), MAX_SLABS))  # lanes sum >= 32 rows
+    wanted = -(-BLOCKS_PER_SM * sm_count() // tiles)  # slabs enough to fill the GPU
+    return tiles, max(1, min(wanted, rows // (ROW_WARPS * MIN_ROWS_PER_THREAD), MAX_SLABS))
 
 
-def _reduce(xp, kernel, args, rows, n, dtype):
-    """Run `kernel(*args, out, zero)` as one pass or as two stages; return db of shape (n,)."""
+def _reduce(xp, g, y, gm, relu):
+    """db of shape (n,) for g (rows, n): one pass, or slabs of partial sums and a second pass."""
+    rows, n = g.shape
+    db = xp.empty(n, dtype=g.dtype)  # a fresh 1-D array, not a view: the engine keeps it as the grad, uncopied
+    if rows == 0 or n == 0:  # an empty batch sums to 0, Linear(in, 0) has no columns: no launch
+        db[...] = 0
+        return db
+    f64 = g.dtype == xp.float64
+    kernel = column_sum_kernel_f64 if f64 else column_sum_kernel
     tiles, slabs = plan(rows, n)
-    zero = accumulator(dtype)
-    db = xp.empty((1, n), dtype=dtype)
+    out = db.reshape(1, n)  # the kernel writes row `slab` of its output
     if slabs == 1:
-        kernel[(tiles, 1), (TILE_COLS, 1), stream()](*args, db, zero)
+        kernel.launch((tiles, 1), BLOCK, g, y, gm, out, relu)
     else:
-        partial = xp.empty((slabs * ROW_THREADS, n), dtype=type(zero))
-        kernel[(tiles, slabs), (TILE_COLS, ROW_THREADS), stream()](*args, partial, zero)
-        column_sum_kernel[(tiles, 1), (TILE_COLS, 1), stream()](partial, db, zero)
-    return db.reshape(n)
+        partial = xp.empty((slabs, n), dtype=xp.float64 if f64 else xp.float32)
+        kernel.launch((tiles, slabs), BLOCK, g, y, gm, partial, relu)
+        kernel.launch((tiles, 1), BLOCK, partial, partial, partial, out, False)
+    return db
 
 
 def bias_grad(xp, g):
     """db[j] = sum over rows of g[:, j]; g C-contiguous (rows, n)."""
-    return _reduce(xp, column_sum_kernel, (g,), *g.shape, g.dtype)
+    return _reduce(xp, g, g, g, False)
 
 
 def relu_bias_grad(xp, g, y):
     """(gm, db) with gm = g * (y > 0) and db[j] = sum over rows of gm[:, j]."""
     gm = xp.empty_like(g)
-    return gm, _reduce(xp, relu_column_sum_kernel, (g, y, gm), *g.shape, g.dtype)
+    return gm, _reduce(xp, g, y, gm, True)

@@ -6,7 +6,7 @@ model API — on NumPy (CPU) or CuPy + our own Numba CUDA kernels (GPU).
     >>> _ = mg.manual_seed(0)
     >>> layer = nn.Linear(3, 2)
     >>> layer(mg.randn(4, 3)).shape
-    (4, 2)
+    minigrad.Size([4, 2])
 
 Data path: Tensor (tensor.py) -> Function (ops/) -> backend (backend/) -> kernels (kernels/).
 """
@@ -17,31 +17,81 @@ from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigra
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .backend import Device, device
 from .compile import compile
-from .dtypes import bool, float16, float32, float64, int32, int64, qint8, uint8
-from .factories import (
-    arange,
-    empty,
-    from_numpy,
-    full,
-    full_like,
-    ones,
-    ones_like,
-    rand,
-    randint,
-    randn,
-    randn_like,
-    randperm,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from .ops.linalg import matmul
-from .ops.math import abs, clamp, exp, log, relu, sigmoid, sqrt, tanh
-from .ops.reduce import argmax, argmin, max, mean, min, sum
-from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
+# ---- the functional forms of the tensor ops (torch.add, torch.cat, ...), one line per ops/ file
+from . import linalg, return_types
+from .ops.arith import add, div, divide, floor_divide, mul, multiply, neg, negative, pow, sub, subtract, true_divide
+from .ops.compare import (all, allclose, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, count_nonzero, eq,
+                          equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
+                          logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal)
+from .ops.einsum import einsum
+from .ops.gather import gather, index_select, scatter, scatter_add
+from .ops.index import narrow
+from .ops.join import cat, chunk, concat, concatenate, hstack, row_stack, split, stack, unbind, vstack
+from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer
+from .ops.mask import masked_fill, nonzero, tril, triu, where
+from .ops.math import cos, exp, expm1, log, log1p, log2, log10, relu, rsqrt, sigmoid, sin, sqrt, tan, tanh
+from .ops.norm import tensor_norm as norm
+from .ops.piecewise import abs, ceil, clamp, clip, fix, floor, maximum, minimum, round, sign, trunc
+from .ops.reduce import cumsum, logsumexp, mean, prod, std, sum, var
+from .ops.reorder import flip, roll, tile
+from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
+                        unflatten, unsqueeze)
 from .ops.softmax import log_softmax, softmax
+from .ops.sort import amax, amin, argmax, argmin, argsort, max, min, sort, topk
+# ---- end of the ops block
+from .ops.special import erf  # nn's block
 from .random import Generator, manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
+# `minigrad.utils.data` reachable as an attribute, like `torch.utils.data` after `import torch`
+from . import utils  # noqa: E402,I001
+
+# ---------------------------------------------------------------- creation, dtypes, devices, printing
+from . import accelerator, backends
+from ._tensor_str import get_printoptions, set_printoptions
+from .dtypes import bool, dtype, float16, float32, float64, int8, int16, int32, int64, qint8, uint8
+from .dtypes import float16 as half
+from .dtypes import float32 as float  # noqa: A001  (PyTorch's aliases shadow the builtins in this namespace)
+from .dtypes import float64 as double
+from .dtypes import int16 as short
+from .dtypes import int32 as int  # noqa: A001
+from .dtypes import int64 as long
+from .dtypes import get_default_dtype, is_floating_point, promote_types, set_default_dtype
+from .factories import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    get_default_device,
+    is_tensor,
+    linspace,
+    logspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    set_default_device,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .size import Size
+from .type_info import finfo, iinfo
+from .unsupported import module_getattr as _module_getattr
+# autograd's grad modes at the top level, as torch has them
+from .autograd import inference_mode, is_inference_mode_enabled, set_grad_enabled  # noqa: E402,I001
+
 __version__ = "0.1.0"
+
+__getattr__ = _module_getattr(__name__, "torch")  # a missing torch name says so (unsupported.py)

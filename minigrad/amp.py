@@ -6,18 +6,27 @@ device type run in a lower precision (float16 by default); everything else keeps
 
 Inputs are cast with differentiable casts, so gradients flow back to the float32 parameters in
 float32. Tensors on other device types are untouched (autocast("cuda") does nothing on the CPU).
+
+The autocast state is per thread (and per asyncio task), like grad mode: it lives in a context
+variable (see autograd/grad_mode.py for why not a threading.local).
 """
 
+import contextvars
 import functools
 
 import numpy as np
 
 from . import dtypes
 
+# (device type being autocast or None when autocast is off, dtype)
+_autocast = contextvars.ContextVar("minigrad_autocast", default=(None, dtypes.float16))
+
 
 class _State:
-    device_type = None  # the device type being autocast, or None when autocast is off
-    dtype = dtypes.float16
+    """This thread's autocast state, read as `state.device_type` / `state.dtype`."""
+
+    device_type = property(lambda self: _autocast.get()[0])
+    dtype = property(lambda self: _autocast.get()[1])
 
 
 state = _State()
@@ -29,12 +38,12 @@ class autocast:
         self.dtype = np.dtype(dtype or dtypes.float16)
 
     def __enter__(self):
-        self.prev = state.device_type, state.dtype
-        state.device_type, state.dtype = self.device_type, self.dtype
+        self.prev = _autocast.get()
+        _autocast.set((self.device_type, self.dtype))
         return self
 
     def __exit__(self, *exc):
-        state.device_type, state.dtype = self.prev
+        _autocast.set(self.prev)
 
     def __call__(self, fn):
         @functools.wraps(fn)

@@ -13,12 +13,28 @@ keep them from corrupting gradients, as in PyTorch:
     tensor([4., 6.])
 
 `InPlace` is mixed into Tensor, which supplies the out-of-place operators it builds on (__add__, ...).
+
+The write clock is one for the whole process, not per thread like the grad modes: it orders every
+write against every graph recording, so a tensor that a graph saved in one thread and that another
+thread then writes is still caught. Writes take a lock, so two threads never draw the same number.
+Inference tensors (made under inference_mode) share the record `INFERENCE` instead of a version:
+writing them outside inference mode is refused, as in PyTorch.
 """
 
-import numpy as np
+import threading
 
 from . import dtypes
-from .autograd.grad_mode import state
+from .autograd.grad_mode import is_inference_mode_enabled, recording
+from .backend import array_on, guard
+
+
+class _WriteClock:
+    writes = 0  # in-place writes so far: a graph recorded before the latest one checks its inputs
+
+
+clock = _WriteClock()
+_clock_lock = threading.Lock()
+INFERENCE = [0]  # the write record of every inference tensor (never compared: they are never saved)
 
 
 class InPlace:
@@ -27,10 +43,10 @@ class InPlace:
     def _check_inplace(self, other_requires_grad=False):
         # autograd records only out-of-place ops: an in-place write to a tensor that requires grad
         # could not be differentiated through, so it is refused while a graph could be recorded
-        if state.enabled and (self.requires_grad or other_requires_grad):
+        if (self.requires_grad or other_requires_grad) and recording():
             what = "on a tensor that requires grad" if self.requires_grad else "with a value that requires grad"
             raise RuntimeError(
-                f"in-place operation {what} (target shape {self.shape}): autograd records out-of-place ops "
+                f"in-place operation {what} (target shape {tuple(self.shape)}): autograd records out-of-place ops "
                 "only; wrap it in `with minigrad.no_grad():`, or use the out-of-place form (`x = x + y`)"
             )
 
@@ -44,8 +60,15 @@ class InPlace:
     def _mark_written(self):
         """Record an in-place write (every in-place path calls this): a graph recorded before it that
         saved this tensor, or a view of the same storage, raises instead of using the new values."""
-        state.writes += 1
-        self._write_record()[0] = state.writes
+        record = self._write_record()
+        if record is INFERENCE and not is_inference_mode_enabled():
+            raise RuntimeError(
+                f"Inplace update to inference tensor outside InferenceMode is not allowed (shape {tuple(self.shape)}): "
+                "make a normal tensor with .clone() first, or do the update inside minigrad.inference_mode()"
+            )
+        with _clock_lock:
+            clock.writes += 1
+            record[0] = clock.writes
 
     def zero_(self):
         return self.fill_(0)
@@ -53,7 +76,8 @@ class InPlace:
     def fill_(self, value):
         self._check_inplace()
         self._mark_written()
-        self._data[...] = value
+        with guard(self.device):
+            self._data[...] = value
         return self
 
     def copy_(self, src):
@@ -61,11 +85,8 @@ class InPlace:
         to this dtype; the one write path of load_state_dict and nn.init too."""
         self._check_inplace()
         self._mark_written()
-        if isinstance(src, InPlace) and src.device is self.device:  # (InPlace: a Tensor)
-            self._data[...] = src._data
-            return self
-        host = src.device.backend.to_host(src._data) if isinstance(src, InPlace) else src
-        self._data[...] = self.device.backend.to_device(np.asarray(host, dtype=self.dtype))  # cast on the host
+        with guard(self.device):
+            self._data[...] = array_on(self.device, src, self.dtype)
         return self
 
     def __iadd__(self, other):
@@ -98,8 +119,9 @@ class InPlace:
         if result.dtype != self.dtype and dtypes.category(result.dtype) > dtypes.category(self.dtype):
             raise RuntimeError(
                 f"result type {result.dtype} can't be cast to the desired output type {self.dtype} of this "
-                f"in-place op (shape {self.shape}); use the out-of-place form (x = x + y) or convert x first"
+                f"in-place op (shape {tuple(self.shape)}); use the out-of-place form (x = x + y) or convert x first"
             )
         self._mark_written()
-        self._data[...] = result._data
+        with guard(self.device):
+            self._data[...] = result._data
         return self

@@ -25,11 +25,11 @@ _OP = 'shape=ellipse, style=filled, fillcolor="#ffffff"'
 
 def _tensor_label(t, name=None):
     head = f"{name}\\n" if name else ""
-    return f"{head}{tuple(t.shape)} {t.dtype}" + ("\\nrequires_grad" if t.requires_grad else "")
+    return f"{head}{tuple(t.shape)} {t.dtype.name}" + ("\\nrequires_grad" if t.requires_grad else "")
 
 
 def _op_label(fn):
-    return repr(fn).strip("<>")
+    return fn.name()
 
 
 def draw_graph(tensor, params=None, path=None, format="svg"):

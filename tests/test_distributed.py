@@ -29,10 +29,15 @@ def run(n, *args, env=None, timeout=120):
 @needs_mpi
 @pytest.mark.parametrize("n", [2, 3])
 def test_ddp_on_shards_equals_one_process_on_the_whole_batch(n):
-    """SGD with momentum and Adam, 20 steps, even and uneven shards, one bucket or one per parameter."""
+    """SGD with momentum and Adam, 20 steps, even and uneven shards, one bucket or one per parameter,
+    plain or with a weight used twice and a layer never used; float64 to 1e-12, float32 to 1e-5 (the
+    shards' gradients are summed in another order than the whole batch's: a few float32 ulps a step)."""
     proc, result = run(n, "ddp")
     assert proc.returncode == 0, proc.stderr
-    assert len(result) == 8 and max(result.values()) <= 1e-12, result
+    float32 = {k: v for k, v in result.items() if k.startswith("float32")}
+    float64 = {k: v for k, v in result.items() if k not in float32}
+    assert len(float64) == 16 and max(float64.values()) <= 1e-12, float64
+    assert len(float32) == 2 and max(float32.values()) <= 1e-5, float32
 
 
 @needs_mpi
@@ -40,6 +45,7 @@ def test_no_sync_accumulates_locally_then_exchanges_the_sum():
     proc, result = run(2, "no_sync")
     assert proc.returncode == 0, proc.stderr
     assert result["local_before_sync"] == 0.0  # inside no_sync the gradient is this rank's own
+    assert result["backward_after_no_sync_forward"] == 0.0  # the forward decides, as in PyTorch
     assert result["synced"] <= 1e-12  # after: the average over ranks of both micro-batches
 
 
@@ -95,6 +101,36 @@ def test_a_dead_rank_ends_the_job_with_a_message_not_a_hang():
     proc, _ = run(2, "dead_rank", "timeout=2", timeout=60)
     assert proc.returncode != 0
     assert "has waited more than 2 s for the other ranks" in proc.stderr and "Aborting all ranks" in proc.stderr
+    assert "all_reduce(sum) of a minigrad.float32 tensor of shape (3,)" in proc.stderr  # what it was waiting for
+
+
+@needs_mpi
+def test_an_exception_on_one_rank_ends_all_ranks_at_once():
+    """Not after the collective timeout (600 s here, far beyond the test's limit): at once."""
+    proc, _ = run(2, "rank_raises", "timeout=600", timeout=120)
+    assert proc.returncode != 0
+    assert "ValueError: rank 1 cannot go on" in proc.stderr
+    assert "rank 1 stopped on an uncaught ValueError; aborting all ranks" in proc.stderr
+
+
+@needs_mpi
+def test_a_killed_rank_ends_the_job():
+    proc, _ = run(2, "rank_killed", "timeout=600", timeout=120)
+    assert proc.returncode != 0 and "signal 9" in proc.stdout + proc.stderr  # (mpiexec reports on stdout)
+
+
+@needs_mpi
+def test_torch_distributed_conveniences():
+    proc, result = run(2, "api")
+    assert proc.returncode == 0, proc.stderr
+    assert "LOG minigrad.distributed: rank 0/2, backend mpi; CUDA tensors staged through host memory" in proc.stdout
+    assert result["env"] == {"RANK": "0", "WORLD_SIZE": "2", "LOCAL_RANK": "0", "LOCAL_WORLD_SIZE": "2"}
+    assert result["objects"] == [{"rank": 0, "note": ""}, {"rank": 1, "note": "x"}]
+    assert result["waited"]  # async_op=True gives a handle whose wait() returns with the result in place
+    assert [e.split(":")[0] for e in result["errors"]] == ["all_reduce", "minigrad.distributed has one process group, "
+                                                           "the default one", "all_gather_object"]
+    assert result["after"] == {"initialized": False, "RANK set": False, "excepthook restored": True}
+    assert result["watchdogs"] == 1  # destroy_process_group stopped the first one
 
 
 def test_ddp_before_init_process_group_says_what_to_do():
@@ -106,6 +142,95 @@ def test_ddp_before_init_process_group_says_what_to_do():
 
     with pytest.raises(dist.DistributedError, match="not initialised"):
         dist.all_reduce(mg.ones(2))
+
+
+# ---------------------------------------------------------------- DDP's buckets, in one process
+class _Recorder:
+    """A process group of one rank that records when DDP starts its exchanges (no MPI needed)."""
+
+    rank, size = 0, 1
+
+    def __init__(self, model):
+        self.model, self.started = model, []
+
+    def broadcast(self, tensor, src):
+        pass
+
+    def all_gather_object(self, obj):
+        return [obj]
+
+    def start_all_reduce(self, array):
+        # which parameters have a gradient yet when this bucket starts (backward runs last layer first)
+        self.started.append((array.size, [p.grad is not None for p in self.model.parameters()]))
+
+    def wait(self, requests, what):
+        pass
+
+
+@pytest.fixture
+def one_rank(monkeypatch):
+    import minigrad.distributed as dist
+
+    def make(model):
+        group = _Recorder(model)
+        monkeypatch.setattr(dist, "_group", group)
+        return group
+
+    return make
+
+
+def _mlp():
+    mg.manual_seed(0)
+    return mg.nn.Sequential(mg.nn.Linear(4, 8), mg.nn.ReLU(), mg.nn.Linear(8, 8), mg.nn.ReLU(), mg.nn.Linear(8, 2))
+
+
+def test_ddp_sends_one_collective_per_bucket_while_backward_runs(one_rank):
+    from minigrad.nn.parallel import DistributedDataParallel
+
+    model = _mlp()
+    group = one_rank(model)
+    ddp = DistributedDataParallel(model)
+    assert list(ddp.state_dict()) == ["module." + k for k in model.state_dict()]  # PyTorch's names
+    ddp(mg.randn(5, 4)).sum().backward()
+    n_params = sum(p.numel() for p in model.parameters())
+    assert [size for size, _ in group.started] == [n_params + 6]  # ~25 MB buckets: one for this model
+    group.started.clear()
+    ddp = DistributedDataParallel(model, bucket_cap_mb=40 / 2**20)  # 40 bytes: one bucket per parameter
+    model.zero_grad()
+    ddp(mg.randn(5, 4)).sum().backward()
+    assert len(group.started) == 6
+    first_size, have_grad = group.started[0]
+    # the last layer's bucket left first, while the first two layers' backward had yet to run
+    assert first_size == 2 + 1 and have_grad == [False] * 4 + [True] * 2
+    assert group.started[2][1] == [False] * 2 + [True] * 4
+
+
+def test_ddp_leaves_unused_parameters_without_grad_and_skips_no_sync_forwards(one_rank):
+    from minigrad.nn.parallel import DistributedDataParallel
+
+    model = _mlp()
+    group = one_rank(model)
+    ddp = DistributedDataParallel(model)
+    ddp(mg.randn(5, 4))  # a forward whose output is never used
+    model[2](mg.randn(3, 8)).sum().backward()  # only the middle layer: the others get no gradient anywhere
+    assert [p.grad is not None for p in model.parameters()] == [False, False, True, True, False, False]
+    with ddp.no_sync():
+        out = ddp(mg.randn(5, 4))
+    out.sum().backward()  # outside no_sync, but its forward ran inside: nothing is exchanged
+    assert len(group.started) == 1
+
+
+def test_post_accumulate_grad_hooks_run_once_per_backward_after_the_last_use():
+    """DDP counts a parameter ready from this hook: a weight used twice must not look ready after its
+    first use (PyTorch runs the hook once, after all of the backward's contributions)."""
+    w = mg.randn(3, 3, requires_grad=True)
+    seen = []
+    w.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.clone()))
+    x = mg.randn(2, 3)
+    ((x @ w) @ w).sum().backward()
+    assert len(seen) == 1 and np.array_equal(seen[0].numpy(), w.grad.numpy())
+    (w * w).sum().backward()
+    assert len(seen) == 2
 
 
 def test_import_minigrad_does_not_import_mpi4py():

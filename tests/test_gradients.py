@@ -2,6 +2,8 @@
 broadcasting in every direction, size-1 dims, 0-d tensors, any leading dims. (tests/test_ops.py runs
 each op once more on every device, fixed shapes.)"""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -57,8 +59,8 @@ def test_reductions_over_any_dims(dims, data):
                               st.sets(st.integers(0, len(dims) - 1), min_size=1).map(tuple)))
     keepdim = data.draw(st.booleans())
     for f in (lambda x: x.sum(dim, keepdim), lambda x: x.mean(dim, keepdim),
-              lambda x: mg.max(x, dim if not isinstance(dim, int) else (dim,), keepdim),
-              lambda x: mg.min(x, dim, keepdim)[0] if isinstance(dim, int) else mg.min(x, dim, keepdim)):
+              lambda x: mg.amax(x, () if dim is None else dim, keepdim),
+              lambda x: mg.min(x, dim, keepdim)[0] if isinstance(dim, int) else mg.amin(x, dim or (), keepdim)):
         assert gradcheck(f, (x,))
 
 
@@ -138,3 +140,48 @@ def test_losses_over_shapes(batch, classes, reduction, data):
     assert gradcheck(lambda x: F.cross_entropy(x, t, reduction=reduction), (x,))
     assert gradcheck(lambda x: F.nll_loss(F.log_softmax(x, 0 if not batch else 1), t, reduction=reduction), (x,))
     assert gradcheck(lambda x, y: F.mse_loss(x, y, reduction=reduction), (x, leaf(shape, 3)))
+
+
+@given(dims=st.lists(st.integers(2, 3), min_size=1, max_size=3), data=st.data())
+def test_statistics_and_norms_over_any_dims(dims, data):
+    x = leaf(dims)
+    nd = len(dims)
+    dim = data.draw(st.one_of(st.none(), st.integers(-nd, nd - 1),
+                              st.sets(st.integers(0, nd - 1), min_size=1).map(tuple)))
+    one = data.draw(st.integers(-nd, nd - 1))
+    keepdim, correction = data.draw(st.booleans()), data.draw(st.integers(0, 1))  # every slice has >= 2 elements
+    p = data.draw(st.sampled_from([1, 2, 3, math.inf]))
+    for f in (lambda x: x.var(dim, keepdim=keepdim, correction=correction), lambda x: x.std(dim, keepdim=keepdim),
+              lambda x: x.prod(one, keepdim), lambda x: x.prod(), lambda x: x.cumsum(one),
+              lambda x: x.logsumexp(() if dim is None else dim, keepdim), lambda x: x.norm(p, dim, keepdim),
+              lambda x: x.sort(one).values, lambda x: x.topk(1, one).values):
+        assert gradcheck(f, (x,))
+
+
+@given(shape=SHAPES, data=st.data())
+def test_reordering_joining_and_gathering_over_shapes(shape, data):
+    x, nd = leaf(shape), len(shape)
+    d = data.draw(st.integers(-nd, nd - 1))
+    dims = data.draw(st.sets(st.integers(0, nd - 1), min_size=1).map(tuple))
+    reps = data.draw(st.lists(st.integers(1, 2), min_size=nd, max_size=nd + 1))
+    n = shape[d]
+    index = mg.tensor(np.asarray(data.draw(st.lists(st.integers(0, n - 1), min_size=int(np.prod(shape)),
+                                                    max_size=int(np.prod(shape))))).reshape(shape))
+    mask = mg.tensor(np.asarray(data.draw(st.lists(st.booleans(), min_size=shape[-1], max_size=shape[-1]))))
+    for f in (lambda x: x.flip(dims), lambda x: x.roll(1, d), lambda x: x.repeat(*reps), lambda x: x.movedim(d, 0),
+              lambda x: x.split(2, d)[-1] * 2, lambda x: sum(c.sum() * k for k, c in enumerate(x.chunk(2, d))),
+              lambda x: x.gather(d, index), lambda x: x.index_select(d, index.reshape(-1)[:3]),
+              lambda x: x.scatter_add(d, index, x * x), lambda x: x.masked_fill(mask, 0.5),
+              lambda x: mg.where(mask, x, x * 3), lambda x: mg.stack(x.unbind(d), -1)):
+        assert gradcheck(f, (x,))
+
+
+@given(n=st.integers(1, 3), k=st.integers(1, 3), m=st.integers(1, 3), b=st.integers(1, 2))
+def test_einsum_forms_over_shapes(n, k, m, b):
+    a, c, v, s, t = leaf((b, n, k)), leaf((b, k, m), 1), leaf((k,), 2), leaf((b, m, m), 3), leaf((b, m, k), 4)
+    for equation, operands in [("bij,bjk->bik", (a, c)), ("bij,j->bi", (a, v)), ("bij->", (a,)),
+                               ("bij->bji", (a,)), ("bii->bi", (s,)), ("bii", (s,)), ("bij,bjk", (a, c)),
+                               ("...j,j->...", (a, v)), ("bij,bkj->bik", (a, t))]:
+        np.testing.assert_allclose(mg.einsum(equation, *operands).detach().numpy(),
+                                   np.einsum(equation, *[o.detach().numpy() for o in operands]), rtol=1e-12)
+        assert gradcheck(lambda *ops, e=equation: mg.einsum(e, *ops), operands)

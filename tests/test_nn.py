@@ -90,6 +90,137 @@ def test_setattr_before_init_is_a_clear_error():
         Bad()
 
 
+def test_buffers_persistent_and_not_follow_the_module():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+            self.register_buffer("steps", mg.zeros(1))
+            self.register_buffer("cache", mg.ones(3), persistent=False)
+            self.register_buffer("absent", None)
+
+    net = Net()
+    assert [n for n, _ in net.named_buffers()] == ["steps", "cache"]
+    assert list(net.state_dict()) == ["steps", "fc.weight", "fc.bias"]  # own state first; cache: not saved
+    net.steps = mg.tensor([5.0])  # assigning a tensor to a buffer's name keeps it a buffer
+    assert "steps" in net._buffers and net.state_dict()["steps"].tolist() == [5.0]
+    net.double()
+    assert net.cache.dtype == mg.float64 and net.steps.dtype == mg.float64  # to() moves every buffer
+    other = Net().double()
+    other.load_state_dict(net.state_dict())  # cache is neither expected nor required
+    assert other.steps.tolist() == [5.0]
+    with pytest.raises(TypeError, match=r"cannot assign 'list' object to buffer 'x' \(torch Tensor or None required\)"):
+        net.register_buffer("x", [1.0])
+    with pytest.raises(KeyError, match="attribute 'fc' already exists"):
+        net.register_buffer("fc", mg.zeros(1))
+    with pytest.raises(KeyError, match=r'buffer name can.*t contain "\."'):
+        net.register_buffer("a.b", mg.zeros(1))
+    with pytest.raises(TypeError, match=r"cannot assign 'Tensor' as parameter 'weight' \(torch.nn.Parameter or None"):
+        net.fc.weight = mg.zeros(2, 2)
+    with pytest.raises(TypeError, match="cannot assign 'int' as child module 'fc'"):
+        net.fc = 3
+    del net.steps
+    assert "steps" not in dict(net.named_buffers())
+
+
+def test_state_dict_options_and_non_tensor_values():
+    net = Net()
+    sd = net.state_dict(prefix="model.", keep_vars=True)
+    assert list(sd)[0] == "model.fc1.weight" and sd["model.fc1.weight"] is net.fc1.weight
+    bad = net.state_dict()
+    bad["fc2.bias"] = [0.0, 1.0]
+    with pytest.raises(RuntimeError, match='While copying the parameter named "fc2.bias", expected torch.Tensor or '
+                                           "Tensor-like object from checkpoint but received <class 'list'>"):
+        net.load_state_dict(bad)
+    fresh = {k: mg.zeros_like(v) for k, v in net.state_dict().items()}
+    weight = net.fc1.weight
+    net.load_state_dict(fresh, assign=True)  # takes the given tensors themselves
+    assert net.fc1.weight is not weight and isinstance(net.fc1.weight, nn.Parameter)
+    assert net.fc1.weight.requires_grad and net.fc1.weight.abs().sum().item() == 0
+
+
+def test_forward_hooks_and_pre_hooks():
+    layer = nn.Linear(3, 2)
+    calls = []
+    pre = layer.register_forward_pre_hook(lambda m, args: (args[0] * 0,))  # may replace the input
+    post = layer.register_forward_hook(lambda m, args, out: calls.append((m, args[0].shape, out.shape)))
+    x = mg.randn(4, 3)
+    y = layer(x)
+    np.testing.assert_allclose(y.data, np.broadcast_to(layer.bias.data, (4, 2)), rtol=1e-6)  # zeroed input
+    assert calls == [(layer, (4, 3), (4, 2))]
+    double = layer.register_forward_hook(lambda m, args, out: out * 2, prepend=True)  # runs first
+    np.testing.assert_allclose(layer(x).data, 2 * y.data)
+    assert len(calls) == 2
+    for handle in (pre, post, double):
+        handle.remove()
+    np.testing.assert_allclose(layer(x).data, F.linear(x, layer.weight, layer.bias).data)
+    assert len(calls) == 2
+    seen = []
+    layer.register_forward_pre_hook(lambda m, args, kwargs: seen.append(kwargs) or None, with_kwargs=True)
+    layer.register_forward_hook(lambda m, args, kwargs, out: seen.append(out.shape), with_kwargs=True)
+    layer(input=x)
+    assert seen[0].keys() == {"input"} and seen[1] == (4, 2)
+
+
+def test_forward_hook_always_call_runs_when_forward_raises():
+    layer, seen = nn.Linear(3, 2), []
+    layer.register_forward_hook(lambda m, args, out: seen.append(out), always_call=True)
+    with pytest.raises(RuntimeError, match="mat1 and mat2"):
+        layer(mg.randn(2, 5))
+    assert seen == [None]
+
+
+def test_containers_register_their_contents():
+    md = nn.ModuleDict({"enc": nn.Linear(2, 3), "act": nn.ReLU()})
+    md["dec"] = nn.Linear(3, 2)
+    assert list(md) == ["enc", "act", "dec"] and "act" in md and len(md) == 3
+    assert [n for n, _ in md.named_parameters()] == ["enc.weight", "enc.bias", "dec.weight", "dec.bias"]
+    assert isinstance(md.pop("act"), nn.ReLU) and list(md.keys()) == ["enc", "dec"]
+    assert repr(nn.ModuleDict({"a": nn.ReLU()})) == "ModuleDict(\n  (a): ReLU()\n)"
+
+    pl = nn.ParameterList([nn.Parameter(mg.ones(3, 4)), mg.zeros(2)])  # a plain tensor becomes a Parameter
+    pl.append(mg.ones(1))
+    assert all(isinstance(p, nn.Parameter) for p in pl) and len(pl) == 3 and pl[-1].shape == (1,)
+    assert list(pl.state_dict()) == ["0", "1", "2"] and len(list(pl.parameters())) == 3
+    assert repr(pl) == ("ParameterList(\n    (0): Parameter containing: [minigrad.float32 of size 3x4]\n"
+                        "    (1): Parameter containing: [minigrad.float32 of size 2]\n"
+                        "    (2): Parameter containing: [minigrad.float32 of size 1]\n)")
+    assert len(pl[1:]) == 2
+    with pytest.raises(IndexError, match="index 3 is out of range for ParameterList of length 3"):
+        pl[3]
+
+    pd = nn.ParameterDict({"scale": mg.ones(2)})
+    pd["keys"] = nn.Parameter(mg.zeros(1))  # a key may shadow a method's name
+    assert list(pd) == ["scale", "keys"] and pd["keys"].shape == (1,) and callable(pd.keys)
+    assert [n for n, _ in pd.named_parameters()] == ["scale", "keys"]
+    assert repr(nn.ParameterDict({"a": mg.ones(3, 4)})) == (
+        "ParameterDict(  (a): Parameter containing: [minigrad.float32 of size 3x4])")  # PyTorch's one-line form
+    del pd["scale"]
+    assert list(pd.keys()) == ["keys"] and pd.get("scale") is None
+
+    class Mixture(nn.Module):  # the usual reason for these containers: parameters made in a loop
+        def __init__(self):
+            super().__init__()
+            self.heads = nn.ModuleList(nn.Linear(2, 1) for _ in range(3))
+            self.gates = nn.ParameterList(nn.Parameter(mg.tensor([float(i)])) for i in range(3))
+
+        def forward(self, x):
+            return sum(g * h(x) for g, h in zip(self.gates, self.heads))
+
+    mix = Mixture()
+    mix(mg.randn(4, 2)).sum().backward()
+    assert all(p.grad is not None for p in mix.parameters()) and len(list(mix.parameters())) == 9
+
+
+def test_module_dtype_conversions_and_requires_grad_():
+    net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    assert net.half()[0].weight.dtype == mg.float16 and net[1].num_batches_tracked.dtype == mg.int64
+    assert net.double()[1].running_var.dtype == mg.float64 and net.float()[0].bias.dtype == mg.float32
+    net.requires_grad_(False)
+    assert not any(p.requires_grad for p in net.parameters())
+    assert net.requires_grad_() is net and all(p.requires_grad for p in net.parameters())
+
+
 # ------------------------------------------------------------------ Linear
 def test_linear_shapes_any_leading_dims(device):
     layer = nn.Linear(3, 2, device=device)
@@ -135,6 +266,23 @@ def test_linear_errors_for_common_mistakes():
         layer(mg.randn(4, 5))
     with pytest.raises(TypeError, match=r"int64.*\.float\(\)"):
         layer(mg.tensor([[1, 2, 3]]))
+
+
+@pytest.mark.parametrize("n_in, n_out", [(3, 0), (0, 4), (0, 0)])
+def test_empty_linear_layers_work_forward_and_backward(n_in, n_out, device):
+    # PyTorch allows Linear(in, 0) and Linear(0, out): empty outputs, or outputs that are the bias
+    layer = nn.Linear(n_in, n_out, device=device)
+    x = mg.randn(5, n_in, device=device, requires_grad=True)
+    y = layer(x)
+    assert y.shape == (5, n_out)
+    np.testing.assert_array_equal(host(y), np.broadcast_to(host(layer.bias), (5, n_out)))  # x W^T = 0
+    y.sum().backward()
+    assert x.grad.shape == (5, n_in) and not host(x.grad).any()
+    assert layer.weight.grad.shape == (n_out, n_in) and host(layer.bias.grad).tolist() == [5.0] * n_out
+    seq = nn.Sequential(nn.Linear(n_in, n_out), nn.ReLU()).to(device)  # the fused Linear + ReLU too
+    seq(mg.randn(2, 7, n_in, device=device)).sum().backward()
+    assert seq[0].bias.grad.shape == (n_out,)
+    assert nn.Linear(3, 2)(mg.randn(0, 3)).shape == (0, 2)  # and a batch of no rows
 
 
 def test_sequential_fuses_linear_relu_and_matches_unfused(device):
@@ -246,9 +394,9 @@ def test_softmax_family_is_stable_for_huge_logits():
 def test_loss_input_errors():
     with pytest.raises(TypeError, match="integer dtype.*long"):
         F.cross_entropy(mg.randn(2, 3), mg.tensor([0.0, 1.0]))
-    with pytest.raises(IndexError, match="target 5 is out of bounds for 3 classes"):
+    with pytest.raises(IndexError, match="Target 5 is out of bounds for 3 classes"):
         F.cross_entropy(mg.randn(2, 3), mg.tensor([0, 5]))
-    with pytest.raises(ValueError, match=r"target of shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"batch_size \(2\) to match target batch_size \(3\).*target of shape \(2,\)"):
         F.cross_entropy(mg.randn(2, 3), mg.tensor([0, 1, 2]))
     with pytest.raises(ValueError, match=r"mse_loss: input shape \(2, 1\) and target shape \(2,\)"):
         F.mse_loss(mg.randn(2, 1), mg.randn(2))

@@ -1,17 +1,15 @@
-"""Every differentiable op, written once and run on every device:
-forward (float32) against a NumPy reference, gradients (float64) against central differences."""
+"""The core differentiable ops (arithmetic, matmul, linear, losses), written once and run on every
+device: forward (float32) against a NumPy reference, gradients (float64) against central differences.
+Then the grad_fn names and next_functions, as PyTorch prints them. (The rest of the math is in
+test_math_ops.py, shapes and indexing in test_shape_ops.py.)"""
 
 import numpy as np
 import pytest
-from conftest import host
+from op_checks import POS, table_tests
 
 import minigrad as mg
 import minigrad.nn.functional as F
-from minigrad.autograd import gradcheck
 from minigrad.ops.linalg import linear_relu
-
-R = np.random.default_rng(1)
-POS = "positive"  # marks inputs that must be > 0 (log, sqrt, pow base)
 
 
 def _logsumexp(x, axis):
@@ -102,28 +100,85 @@ OPS = {
 }
 
 
-def _inputs(shapes):
-    arrays = []
-    for s in shapes:
-        if s and s[0] == POS:
-            arrays.append(R.uniform(0.5, 2.0, s[1:]))
-        else:
-            arrays.append(R.standard_normal(s))
-    return arrays
+test_forward_matches_numpy, test_gradients_match_finite_differences = table_tests(OPS)
 
 
-@pytest.mark.parametrize("name", OPS)
-def test_forward_matches_numpy(name, device):
-    fn, ref, shapes = OPS[name]
-    arrays = [a.astype(np.float32) for a in _inputs(shapes)]
-    out = fn(*[mg.tensor(a, device=device) for a in arrays])
-    assert out.device == mg.device(device if device == "cpu" else "cuda:0")
-    np.testing.assert_allclose(host(out), ref(*arrays), rtol=1e-5, atol=1e-6)
-    assert out.dtype == mg.float32
+# ------------------------------------------------------------------ grad_fn as PyTorch prints it
+# PyTorch 2.13's grad_fn.name() for the same expressions (checked by hand against torch 2.13)
+NAMES = {
+    "AddBackward0": lambda x, y, v: x + 1, "SubBackward0": lambda x, y, v: x - y,
+    "RsubBackward1": lambda x, y, v: 1 - x, "MulBackward0": lambda x, y, v: mg.outer(v, v),
+    "DivBackward0": lambda x, y, v: x / y, "DivBackward2": lambda x, y, v: mg.div(x, y, rounding_mode="floor"),
+    "PowBackward0": lambda x, y, v: x**2, "PowBackward1": lambda x, y, v: x.abs()**y,
+    "PowBackward2": lambda x, y, v: 2**x,
+    "NegBackward0": lambda x, y, v: -x, "Log1PBackward0": lambda x, y, v: x.abs().log1p(),
+    "RsqrtBackward0": lambda x, y, v: x.abs().rsqrt(), "ReluBackward0": lambda x, y, v: F.relu(x),
+    "ClampBackward1": lambda x, y, v: x.clamp(0, 1), "ClampBackward0": lambda x, y, v: x.clamp(y, y + 1),
+    "RoundBackward1": lambda x, y, v: x.round(decimals=1), "MaximumBackward0": lambda x, y, v: mg.maximum(x, y),
+    "MmBackward0": lambda x, y, v: x @ y.T, "MvBackward0": lambda x, y, v: x @ v, "DotBackward0": lambda x, y, v: v @ v,
+    "SqueezeBackward4": lambda x, y, v: v @ y.T, "BmmBackward0": lambda x, y, v: mg.bmm(x[None], y.T[None]),
+    "UnsafeViewBackward0": lambda x, y, v: x[None] @ y.T,
+    "SumBackward0": lambda x, y, v: x.sum(), "SumBackward1": lambda x, y, v: x.sum((0, 1)),
+    "MeanBackward0": lambda x, y, v: x.mean(), "MeanBackward1": lambda x, y, v: x.mean(1),
+    "VarBackward0": lambda x, y, v: x.var(0), "StdBackward0": lambda x, y, v: x.std(),
+    "ProdBackward0": lambda x, y, v: x.prod(), "ProdBackward1": lambda x, y, v: x.prod(1),
+    "CumsumBackward0": lambda x, y, v: x.cumsum(0), "LogsumexpBackward0": lambda x, y, v: x.logsumexp(1),
+    "LinalgVectorNormBackward0": lambda x, y, v: x.norm(), "AmaxBackward0": lambda x, y, v: mg.linalg.norm(x, 1),
+    "MaxBackward1": lambda x, y, v: x.max(), "MaxBackward0": lambda x, y, v: x.max(1).values,
+    "MinBackward0": lambda x, y, v: x.min(0)[0], "AminBackward0": lambda x, y, v: x.amin(),
+    "TopkBackward0": lambda x, y, v: x.topk(2).values, "SortBackward0": lambda x, y, v: x.sort(0)[0],
+    "ViewBackward0": lambda x, y, v: x.flatten(), "SqueezeBackward1": lambda x, y, v: x[None].squeeze(0),
+    "SqueezeBackward2": lambda x, y, v: x[None].squeeze((0,)), "UnsqueezeBackward0": lambda x, y, v: x[None],
+    "ExpandBackward0": lambda x, y, v: v.expand_as(x), "RepeatBackward0": lambda x, y, v: x.tile(2),
+    "TransposeBackward0": lambda x, y, v: x.mT, "PermuteBackward0": lambda x, y, v: x.T,
+    "TBackward0": lambda x, y, v: x.t(), "FlipBackward0": lambda x, y, v: x.flip(0),
+    "RollBackward0": lambda x, y, v: x.roll(1), "SliceBackward0": lambda x, y, v: x.narrow(1, 1, 2),
+    "SelectBackward0": lambda x, y, v: x[..., 1], "IndexBackward0": lambda x, y, v: x[x > 0],
+    "GatherBackward0": lambda x, y, v: x.gather(1, mg.tensor([[0], [1], [2]], device=x.device)),
+    "ScatterBackward1": lambda x, y, v: x.scatter(1, mg.tensor([[0], [1], [2]], device=x.device), 1.0),
+    "IndexSelectBackward0": lambda x, y, v: x.index_select(0, mg.tensor([0, 0], device=x.device)),
+    "MaskedFillBackward0": lambda x, y, v: x.masked_fill(x > 0, 0.0),
+    "WhereBackward0": lambda x, y, v: mg.where(x > 0, x, y),
+    "TrilBackward0": lambda x, y, v: x.tril(), "CatBackward0": lambda x, y, v: mg.hstack([x, y]),
+    "StackBackward0": lambda x, y, v: mg.stack([x, y]), "SplitBackward0": lambda x, y, v: x.chunk(2)[0],
+    "SplitWithSizesBackward0": lambda x, y, v: x.split([1, 2])[1], "UnbindBackward0": lambda x, y, v: x.unbind(1)[0],
+    "CloneBackward0": lambda x, y, v: x.clone(), "ToCopyBackward0": lambda x, y, v: x.double(),
+    "AddmmBackward0": lambda x, y, v: F.linear(x, y, v[:3]), "NllLossBackward0": lambda x, y, v: F.cross_entropy(
+        x, mg.tensor([0, 1, 2], device=x.device)),
+    "SoftmaxBackward0": lambda x, y, v: x.softmax(1), "LogSoftmaxBackward0": lambda x, y, v: x.log_softmax(1),
+}
 
 
-@pytest.mark.parametrize("name", OPS)
-def test_gradients_match_finite_differences(name, device):
-    fn, _, shapes = OPS[name]
-    inputs = [mg.tensor(a, device=device, requires_grad=True) for a in _inputs(shapes)]
-    assert gradcheck(fn, inputs)
+@pytest.mark.parametrize("name", NAMES)
+def test_grad_fn_names_are_pytorchs(name, device):
+    x, y = (mg.randn(3, 4, device=device, requires_grad=True) for _ in range(2))
+    v = mg.randn(4, device=device, requires_grad=True)
+    out = NAMES[name](x, y, v)
+    assert out.grad_fn.name() == name
+    assert repr(out.grad_fn).startswith(f"<{name} object at 0x")
+    assert f"grad_fn=<{name}>" in repr(out)
+
+
+def test_next_functions_walk_the_graph_like_torchviz():
+    x = mg.randn(3, requires_grad=True)
+    y = (x * 2).sum()
+    (mul, _), = y.grad_fn.next_functions
+    assert mul.name() == "MulBackward0"
+    (leaf, _), (constant, _) = mul.next_functions
+    assert leaf.name() == "AccumulateGrad" and leaf.variable is x and constant is None
+    assert repr(leaf).startswith("<AccumulateGrad object at 0x") and leaf.next_functions == ()
+    y.backward()
+    assert y.grad_fn.next_functions == () and y.grad_fn.name() == "SumBackward0"  # edges dropped, name kept
+
+
+@pytest.mark.parametrize("expr, name, n_edges", [
+    (lambda b: 2 * b, "MulBackward0", 2), (lambda b: b * 2, "MulBackward0", 2), (lambda b: 2 + b, "AddBackward0", 2),
+    (lambda b: b - 2, "SubBackward0", 2), (lambda b: 2 - b, "RsubBackward1", 1), (lambda b: b ** 2, "PowBackward0", 1),
+    (lambda b: 2 ** b, "PowBackward2", 1)])
+def test_numbers_in_next_functions_as_pytorch_records_them(expr, name, n_edges):
+    # PyTorch 2.13: `2 * b` is recorded as b * 2 with the number as a wrapped tensor, ((SinBackward0, 0),
+    # (None, 0)); ops with a Scalar overload (b ** 2, 2 - b) list the tensor alone
+    b = mg.randn(3, requires_grad=True).sin()
+    fn = expr(b).grad_fn
+    assert fn.name() == name and len(fn.next_functions) == n_edges
+    assert fn.next_functions[0][0] is b.grad_fn and all(node is None for node, _ in fn.next_functions[1:])

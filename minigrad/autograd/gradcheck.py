@@ -6,11 +6,15 @@ J^T v; backward gives it analytically, and for every input element
     ds/dx_i ~= (s(x + eps e_i) - s(x - eps e_i)) / (2 eps)
 
 Any wrong entry of any Jacobian row shows up in J^T v for almost every v.
+
+gradgradcheck does the same for the first derivatives themselves: x -> J(x)^T u for a fixed random
+u, computed with create_graph=True, is checked by gradcheck, so second derivatives (the recorded
+backward pass) are compared with finite differences of first derivatives.
 """
 
 import numpy as np
 
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -30,9 +34,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     """
     inputs = tuple(inputs)
     for t in inputs:
-        if getattr(t, "requires_grad", False) and t.dtype != np.float64:
+        if getattr(t, "requires_grad", False) and t.dtype != np.dtype(np.float64):  # minigrad.float64 equals it
             raise GradcheckError(f"gradcheck needs float64 inputs for accurate differences, got {t.dtype} "
-                                 f"(shape {t.shape}); use .double()")
+                                 f"(shape {tuple(t.shape)}); use .double()")
     checked = [t for t in inputs if getattr(t, "requires_grad", False)]
     rng = np.random.default_rng(seed)
     outputs = _outputs(fn, inputs)
@@ -45,8 +49,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
     for t in checked:
         t.grad = None
-    total = sum((o * o.device.backend.to_device(v)).sum() for o, v in zip(outputs, cotangents))
-    total.backward()
+    total = sum((o * v).sum() for o, v in zip(outputs, cotangents))  # (a host v is copied to o's device)
+    if getattr(total, "requires_grad", False):  # else fn does not depend on the inputs: zero gradients
+        total.backward()
 
     worst = None
     for k, t in enumerate(checked):
@@ -67,10 +72,35 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             worst = (err.max(), k, i, analytic[i], numeric[i])
     if worst is not None and worst[0] > 0:
         _, k, i, a, n = worst
-        msg = (f"Jacobian mismatch for input {k} (shape {checked[k].shape}) at index {tuple(map(int, i))}: "
+        msg = (f"Jacobian mismatch for input {k} (shape {tuple(checked[k].shape)}) at index {tuple(map(int, i))}: "
                f"analytic {a:.8g} vs numerical {n:.8g} "
                f"(|diff| {abs(a - n):.3g} > atol {atol} + rtol {rtol} * |numerical|)")
         if raise_exception:
             raise GradcheckError(msg)
         return False
     return True
+
+
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+    """True if the second derivatives of fn match finite differences of its first derivatives:
+    gradcheck of x -> grad(fn(x), x, u, create_graph=True) for u = grad_outputs (default: random)."""
+    inputs = tuple(inputs)
+    rng = np.random.default_rng(seed + 1)
+    cotangents = grad_outputs
+    if cotangents is None:
+        cotangents = [Tensor._make(o.device.backend.to_device(rng.standard_normal(o.shape)).astype(o.dtype),
+                                   o.device, False, None) for o in _outputs(fn, inputs)]
+    wrt = [i for i, t in enumerate(inputs) if getattr(t, "requires_grad", False)]
+
+    def first_derivatives(*xs):
+        from . import grad  # (the package's, defined after this module is imported)
+
+        with enable_grad():  # gradcheck evaluates under no_grad; the first derivatives need their graph
+            grads = grad(_outputs(fn, xs), [xs[i] for i in wrt], cotangents, create_graph=True,
+                         materialize_grads=True)
+        return grads
+
+    return gradcheck(first_derivatives, inputs, eps, atol, rtol, raise_exception, seed)
+
+
+from ..tensor import Tensor  # noqa: E402

@@ -8,6 +8,8 @@ import sys
 
 import numpy as xp
 
+guard = None  # one device: nothing to make current (see backend.guard)
+
 
 def load(index):
     return sys.modules[__name__]

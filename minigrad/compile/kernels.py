@@ -84,7 +84,9 @@ def reduction(instr, shape=None):
     args, kw = instr.args, instr.kwargs
     axis = kw.get("axis", args[1] if len(args) > 1 else None)
     x = args[0]
-    if (len(args) > 2 or set(kw) - {"axis", "keepdims"} or not isinstance(x, Value) or len(x.shape) != 2
+    if kw.get("dtype") is not None and kw["dtype"] != getattr(x, "dtype", None):  # (dtype=None: x's own)
+        return None
+    if (len(args) > 2 or set(kw) - {"axis", "keepdims", "dtype"} or not isinstance(x, Value) or len(x.shape) != 2
             or x.dtype.kind != "f" or not _contiguous(x) or shape is not None and tuple(x.shape) != shape):
         return None
     if name == "sum" and axis in (0, (0,)) and not kw.get("keepdims"):

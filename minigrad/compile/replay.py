@@ -14,7 +14,7 @@ import functools
 
 import numpy as np
 
-from ..autograd.grad_mode import state as grad_state
+from ..inplace import clock
 from ..tensor import Tensor
 from .capture import _DATA, quick_state
 from .memory import substitute
@@ -123,9 +123,9 @@ class Replay:
             xp.copyto(buf, _DATA.__get__(args[pos] if isinstance(pos, int) else kwargs[pos]))  # static inputs
         self.run()
         self.set_grads()
-        grad_state.writes += 1  # the in-place version rule (inplace.py): parameters were written
+        clock.writes += 1  # the in-place version rule (inplace.py): parameters were written
         for record in self.records:
-            record[0] = grad_state.writes
+            record[0] = clock.writes
         return _unpack(self.result, self.program.arrays)
 
     def run(self):

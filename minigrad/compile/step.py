@@ -13,7 +13,7 @@ import collections
 import warnings
 
 from .. import amp
-from ..autograd.grad_mode import state as grad_state
+from ..autograd.grad_mode import modes
 from ..tensor import Tensor
 from .capture import _DATA, Recording
 from .program import build
@@ -119,15 +119,16 @@ def _bind_inputs(recording):
 
 def _signature(args, kwargs):
     """A hashable key of everything a recorded program depends on in the call, or a reason it has none."""
-    parts = [grad_state.enabled, amp.state.device_type, amp.state.dtype]
+    parts = [modes(), amp.state.device_type, amp.state.dtype]
     first = {}
     for pos, a in enumerate(args) if not kwargs else list(enumerate(args)) + sorted(kwargs.items()):
         if isinstance(a, Tensor):
             if a.requires_grad:
                 return "an argument requires grad (a replay would not give it a .grad); pass data"
             raw = _DATA.__get__(a)
-            # devices are interned: their id is the device (and hashes in C, unlike Device.__hash__)
-            parts.append((a.shape, a.dtype, id(a.device), first.setdefault(id(raw), pos)))
+            # the array's own shape and dtype (plain tuples and NumPy dtypes: cheap to hash); devices
+            # are interned, so their id is the device (and hashes in C, unlike Device.__hash__)
+            parts.append((raw.shape, raw.dtype, id(a.device), first.setdefault(id(raw), pos)))
             continue
         try:
             hash(a)

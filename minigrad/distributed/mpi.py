@@ -40,76 +40,92 @@ class MPIGroup:
         self.comm = MPI.COMM_WORLD.Dup()
         self.comm.Set_errhandler(MPI.ERRORS_RETURN)  # errors raise here instead of killing the job
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
-        self._busy = None  # (started, description) of the collective in progress, read by the watchdog
+        node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)  # the ranks on this machine
+        self.local_rank, self.local_size = node.Get_rank(), node.Get_size()
+        node.Free()
+        self._ops = {op: getattr(MPI, name) for op, name in _OPS.items()}
+        self._bool_ops = {op: getattr(MPI, name) for op, name in _BOOL_OPS.items()}
+        self._busy = None  # (started, call, tensor) of the collective in progress, read by the watchdog
         # Before each collective the ranks compare what they are about to do (one 16-byte allreduce),
-        # since MPI would otherwise abort, hang or silently reduce a prefix when shapes or dtypes differ.
-        # MINIGRAD_DISTRIBUTED_DEBUG=OFF skips it (DDP's own exchanges never need it: it checks its
-        # model once, at construction).
+        # since MPI would otherwise abort, hang or silently reduce garbage when shapes or dtypes differ
+        # (float32[2] against float64[1] is the same 8 bytes to MPI). MINIGRAD_DISTRIBUTED_DEBUG=OFF skips
+        # it (DDP's own exchanges never need it: it checks its model once, at construction).
         self.check = os.environ.get("MINIGRAD_DISTRIBUTED_DEBUG", "").upper() != "OFF"
         self._signature = np.zeros(2, dtype=np.int64)
         self._hashes = {}  # (call, shape, dtype) -> its crc32
-        threading.Thread(target=self._watch, name="minigrad-distributed-watchdog", daemon=True).start()
+        self._stop = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, name="minigrad-distributed-watchdog", daemon=True)
+        self._watchdog.start()
+
+    def close(self):
+        """Stop the watchdog and free the communicator (destroy_process_group)."""
+        self._stop.set()
+        self._watchdog.join()
+        self.comm.Free()
+
+    def abort(self):
+        """End every rank of the job. What this process wrote first gets a second to reach mpiexec: its
+        output travels through a pipe that the abort would otherwise cut (the traceback saying why)."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        time.sleep(1.0)
+        self.MPI.COMM_WORLD.Abort(1)
 
     # ------------------------------------------------------------ watchdog
     def _watch(self):
-        while True:
-            time.sleep(min(1.0, self.timeout / 4))
+        while not self._stop.wait(min(1.0, self.timeout / 4)):
             busy = self._busy
             if busy is not None and time.monotonic() - busy[0] > self.timeout:
                 sys.stderr.write(
-                    f"minigrad.distributed: rank {self.rank}: {busy[1]()} has waited more than {self.timeout:g} s "
-                    "for the other ranks. A rank has died or stopped calling collectives, or the ranks disagree "
-                    "on the collective (different shapes, dtypes or order). Aborting all ranks.\n")
-                sys.stderr.flush()
-                self.MPI.COMM_WORLD.Abort(1)
+                    f"minigrad.distributed: rank {self.rank}: {_describe(*busy[1:])} has waited more than "
+                    f"{self.timeout:g} s for the other ranks. A rank has died or stopped calling collectives, or "
+                    "the ranks disagree on the collective (different shapes, dtypes or order). Aborting all ranks.\n")
+                self.abort()
+
+    def _run(self, call, tensor, fn, *args):
+        """fn(*args) under the watchdog; (call, tensor) describe it, formatted only if something goes wrong."""
+        self._busy = (time.monotonic(), call, tensor)
+        try:
+            return fn(*args)
+        except self.MPI.Exception as e:
+            raise self.error(f"rank {self.rank}: {_describe(call, tensor)} failed: "
+                             f"{e.Get_error_string().splitlines()[0]}; the ranks probably disagree on the tensor's "
+                             "shape or dtype") from None
+        finally:
+            self._busy = None
 
     def _agree(self, call, tensor):
         """Raise on every rank unless all ranks are about to run the same collective on the same shape
         and dtype. One 16-byte allreduce of [h, -h] with MAX: every rank's hash h agrees iff the result is
         its own [h, -h]; only then is the description formatted, to say who wanted what."""
-        if not self.check:
-            return
         key = (call, tensor.shape, tensor.dtype)
         h = self._hashes.get(key)
         if h is None:  # crc32, not hash(): Python's str hashes differ between processes
             h = self._hashes[key] = zlib.crc32(repr(key).encode())
         sig = self._signature
         sig[0], sig[1] = h, -h
-        self._run(lambda: "a collective's agreement check", self.comm.Allreduce, self.MPI.IN_PLACE, sig, self.MPI.MAX)
+        self._run("the agreement check before " + call, tensor, self.comm.Allreduce, self.MPI.IN_PLACE, sig,
+                  self.MPI.MAX)
         if sig[0] != h or sig[1] != -h:
-            what = _describe(call, tensor)
-            listing = "; ".join(f"rank {r}: {c}" for r, c in enumerate(self.comm.allgather(what)))
+            listing = "; ".join(f"rank {r}: {c}" for r, c in enumerate(self.comm.allgather(_describe(call, tensor))))
             raise self.error(f"ranks disagree on the collective they are running ({listing}); every rank must "
                              "call the same collectives in the same order, on tensors of the same shape and dtype")
 
-    def _run(self, what, call, *args):
-        """call(*args) under the watchdog; `what()` describes it, formatted only if something goes wrong."""
-        self._busy = (time.monotonic(), what)
-        try:
-            call(*args)
-        except self.MPI.Exception as e:
-            raise self.error(f"rank {self.rank}: {what()} failed: {e.Get_error_string().splitlines()[0]}; the "
-                             "ranks probably disagree on the tensor's shape or dtype") from None
-        finally:
-            self._busy = None
-
     # ------------------------------------------------------------ collectives
     def barrier(self):
-        self._run(lambda: "barrier()", self.comm.Barrier)
+        self._run("barrier()", None, self.comm.Barrier)
 
     def all_reduce(self, tensor, op):
         host, staged = _host(tensor)
-        if host.dtype.kind == "b":
-            mpi_op = _BOOL_OPS[op]
-        elif op == "avg" and host.dtype.kind != "f":
+        kind = host.dtype.kind
+        if op == "avg" and kind != "f":
             raise TypeError(f"all_reduce: ReduceOp.AVG needs a floating-point tensor, got {host.dtype} (shape "
-                            f"{tensor.shape}); reduce with SUM and divide, or convert with .float()")
-        else:
-            mpi_op = _OPS[op]
-        call = f"all_reduce({op})"
-        self._agree(call, tensor)
-        self._run(lambda: _describe(call, tensor), self.comm.Allreduce, self.MPI.IN_PLACE, host,
-                  getattr(self.MPI, mpi_op))
+                            f"{tuple(tensor.shape)}); reduce with SUM and divide, or convert with .float()")
+        mpi_op = self._bool_ops[op] if kind == "b" else self._ops[op]
+        call = "all_reduce(" + op + ")"
+        if self.check:
+            self._agree(call, tensor)
+        self._run(call, tensor, self.comm.Allreduce, self.MPI.IN_PLACE, host, mpi_op)
         if op == "avg":
             host /= self.size
         if staged:
@@ -122,15 +138,16 @@ class MPIGroup:
         return self.comm.Iallreduce(self.MPI.IN_PLACE, array, self.MPI.SUM)
 
     def wait(self, requests, what):
-        self._run(lambda: what, self.MPI.Request.Waitall, requests)
+        self._run(what, None, self.MPI.Request.Waitall, requests)
 
     def broadcast(self, tensor, src):
         if not 0 <= src < self.size:
             raise ValueError(f"broadcast: src {src} is not a rank of this group (0..{self.size - 1})")
         host, staged = _host(tensor)
         call = f"broadcast(src={src})"
-        self._agree(call, tensor)
-        self._run(lambda: _describe(call, tensor), self.comm.Bcast, host, src)
+        if self.check:
+            self._agree(call, tensor)
+        self._run(call, tensor, self.comm.Bcast, host, src)
         if staged:
             _store(tensor, host)
         else:
@@ -139,17 +156,18 @@ class MPIGroup:
     def all_gather(self, tensor_list, tensor):
         host, _ = _host(tensor)
         out = np.empty((self.size, *host.shape), dtype=host.dtype)
-        self._agree("all_gather", tensor)
-        self._run(lambda: _describe("all_gather", tensor), self.comm.Allgather, host, out)
+        if self.check:
+            self._agree("all_gather", tensor)
+        self._run("all_gather", tensor, self.comm.Allgather, host, out)
         for t, part in zip(tensor_list, out):
             _store(t, part)
 
     def all_gather_object(self, obj):
-        return self.comm.allgather(obj)
+        return self._run("all_gather_object", None, self.comm.allgather, obj)
 
 
 def _describe(call, tensor):
-    return f"{call} of a {tensor.dtype} tensor of shape {tuple(tensor.shape)}"
+    return call if tensor is None else f"{call} of a {tensor.dtype} tensor of shape {tuple(tensor.shape)}"
 
 
 def _host(tensor):

@@ -1,6 +1,8 @@
 """The NCCL backend for CUDA tensors, as ChainerMN did it: MPI starts the ranks and hands NCCL's
 unique id from rank 0 to the others; NCCL then reduces GPU buffers directly on CuPy's current stream.
-Host (CPU) tensors still go through MPI. Needs a real GPU and CuPy's NCCL bindings.
+Each rank drives one GPU, number LOCAL_RANK % (GPUs on its machine), as NCCL requires (two ranks on one
+GPU are refused); its CUDA tensors must live there. Host (CPU) tensors still go through MPI. Needs a
+real GPU and CuPy's NCCL bindings.
 """
 
 _NCCL_OPS = {"sum": "NCCL_SUM", "avg": "NCCL_SUM", "max": "NCCL_MAX", "min": "NCCL_MIN", "product": "NCCL_PROD"}
@@ -11,14 +13,26 @@ _NCCL_TYPES = {"float16": "NCCL_FLOAT16", "float32": "NCCL_FLOAT32", "float64": 
 class NCCLGroup:
     def __init__(self, mpi_group, error):
         try:
+            import cupy
             from cupy.cuda import nccl
         except ImportError:
+            mpi_group.close()
             raise error("backend 'nccl' needs CuPy with NCCL (pip install 'minigrad-nn[cuda]' on a GPU "
                         "machine); use backend='mpi' to stage CUDA tensors through host memory") from None
         self.mpi, self.nccl, self.rank, self.size = mpi_group, nccl, mpi_group.rank, mpi_group.size
+        self.local_rank, self.local_size = mpi_group.local_rank, mpi_group.local_size
+        self.gpu = mpi_group.local_rank % cupy.cuda.runtime.getDeviceCount()
+        cupy.cuda.Device(self.gpu).use()  # the communicator belongs to the device current at its creation
         uid = nccl.get_unique_id() if self.rank == 0 else None
-        uid = mpi_group.comm.bcast(uid, root=0)
+        uid = mpi_group.all_gather_object(uid)[0]
         self.comm = nccl.NcclCommunicator(self.size, uid, self.rank)
+
+    def close(self):
+        self.comm.destroy()
+        self.mpi.close()
+
+    def abort(self):
+        self.mpi.abort()
 
     def barrier(self):
         self.mpi.barrier()
@@ -27,11 +41,14 @@ class NCCLGroup:
         import cupy
 
         data = tensor._data
+        if tensor.device.index != self.gpu:
+            raise ValueError(f"rank {self.rank} drives cuda:{self.gpu} (LOCAL_RANK {self.local_rank}), but this "
+                             f"tensor is on {tensor.device}: create it with device=f'cuda:{self.gpu}'")
         if not data.flags.c_contiguous:
-            raise ValueError(f"nccl collectives need contiguous tensors, got shape {tensor.shape}")
+            raise ValueError(f"nccl collectives need contiguous tensors, got shape {tuple(tensor.shape)}")
         kind = _NCCL_TYPES.get(str(data.dtype))
         if kind is None:
-            raise TypeError(f"nccl cannot reduce {data.dtype} tensors (shape {tensor.shape})")
+            raise TypeError(f"nccl cannot reduce {data.dtype} tensors (shape {tuple(tensor.shape)})")
         stream = cupy.cuda.get_current_stream().ptr
         return data, getattr(self.nccl, kind), getattr(self.nccl, _NCCL_OPS[op]), stream
 

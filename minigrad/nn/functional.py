@@ -1,60 +1,48 @@
 """`minigrad.nn.functional` (import as F): stateless functions on tensors, as in torch.nn.functional.
+Each lives beside its kin in ops/ (one Function per op, forward and backward side by side); here they
+are gathered under PyTorch's names:
 
-    linear(x, W, b)     y = x W^T + b              relu, sigmoid, tanh, softmax, log_softmax
-    cross_entropy       mean_r(lse(x_r) - x_r[t_r]) with the fused softmax - onehot backward
-    nll_loss            mean_r(-x_r[t_r]) for log-probabilities x
-    mse_loss            mean((input - target)^2)
-    dropout             x * mask / (1 - p), mask ~ Bernoulli(1 - p); the identity when not training
+    layers       linear (y = x W^T + b), layer_norm, batch_norm, embedding, one_hot, pad, normalize, dropout
+    activations  relu, leaky_relu, elu, gelu, silu, softplus, sigmoid, tanh, softmax, log_softmax
+    losses       cross_entropy (fused softmax - onehot backward), nll_loss, mse_loss, l1_loss, smooth_l1_loss,
+                 huber_loss, binary_cross_entropy, binary_cross_entropy_with_logits, kl_div
+
+`inplace=True` is accepted where PyTorch has it; the result is always a new tensor, since minigrad
+records out-of-place ops only (use the returned tensor, as `x = F.relu(x, inplace=True)` does).
 """
 
 from .. import dtypes
 from ..factories import rand
+from ..ops import math as _math
+from ..ops.activation import elu, gelu, leaky_relu, silu, softplus
+from ..ops.embedding import embedding, one_hot
 from ..ops.linalg import linear
-from ..ops.math import relu, sigmoid, tanh
-from ..ops.softmax import cross_entropy, log_softmax, softmax
-from ..tensor import Tensor
+from ..ops.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    smooth_l1_loss,
+)
+from ..ops.math import sigmoid, tanh
+from ..ops.normalization import batch_norm, layer_norm, normalize
+from ..ops.padding import pad
+from ..ops.softmax import cross_entropy, log_softmax, nll_loss, softmax
 
-__all__ = ["cross_entropy", "dropout", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid",
-           "softmax", "tanh"]
-
-
-def _reduce(losses, reduction):
-    if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    if reduction == "none":
-        return losses
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
-def mse_loss(input, target, reduction="mean"):
-    """(input - target)^2, reduced; shapes must match exactly (no silent broadcasting)."""
-    if input.shape != target.shape:
-        raise ValueError(f"mse_loss: input shape {input.shape} and target shape {target.shape} differ; "
-                         "reshape one so they match (e.g. target.view(input.shape))")
-    d = input - target
-    return _reduce(d * d, reduction)
+__all__ = ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout",
+           "elu", "embedding", "gelu", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear",
+           "log_softmax", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "relu", "sigmoid", "silu",
+           "smooth_l1_loss", "softmax", "softplus", "tanh"]
 
 
-def nll_loss(input, target, reduction="mean", ignore_index=-100):
-    """-input[r, target[r]] for log-probabilities of shape (N, C), (C,) or (N, C, d1, ...),
-    reduced over the rows whose target is not ignore_index."""
-    if target.dtype.kind not in "iu":
-        raise TypeError(f"nll_loss expects integer class targets, got {target.dtype}; use target.long()")
-    x = input.unsqueeze(0) if input.ndim == 1 else input
-    if x.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C): classes last
-        x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, input.shape[1])
-    xp, t = x.device.xp, target._data.reshape(-1)
-    keep = t != ignore_index
-    picked = x[xp.arange(t.size), xp.where(keep, t, 0)]  # (rows,): log-probability of each target
-    losses = -picked * Tensor._make(keep.astype(x.dtype), x.device, False, None)
-    if reduction == "mean":
-        return losses.sum() / float(keep.sum())
-    return _reduce(losses.reshape(target.shape) if reduction == "none" else losses, reduction)
+def relu(input, inplace=False):
+    """max(x, 0) (`inplace`: see the module docstring)."""
+    return _math.relu(input)
 
 
-def dropout(input, p=0.5, training=True, generator=None):
+def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     """Zero each element with probability p and scale the survivors by 1/(1-p) ("inverted" dropout,
     as PyTorch does), so that the expected value is unchanged and evaluation needs no rescaling.
     Built from a multiply by a constant mask, so dx = g * mask / (1 - p) comes from Mul's backward."""
@@ -65,3 +53,8 @@ def dropout(input, p=0.5, training=True, generator=None):
     dtypes.check_float("dropout", input)
     keep = rand(input.shape, dtype=input.dtype, device=input.device, generator=generator) >= p
     return input * (keep.to(input.dtype) * (0.0 if p == 1 else 1 / (1 - p)))
+
+
+from ..unsupported import module_getattr  # noqa: E402
+
+__getattr__ = module_getattr(__name__, "torch.nn.functional")  # a missing name says so (minigrad/unsupported.py)

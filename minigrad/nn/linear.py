@@ -4,7 +4,7 @@
     >>> from minigrad import nn
     >>> layer = nn.Linear(in_features=3, out_features=1)
     >>> layer.weight.shape, layer.bias.shape
-    ((1, 3), (1,))
+    (minigrad.Size([1, 3]), minigrad.Size([1]))
 """
 
 import math

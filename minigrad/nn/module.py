@@ -1,5 +1,6 @@
 """`Module`: the base of every layer and model. Assigning a Parameter or a Module to an attribute
-registers it (PyTorch's rule), which is what `parameters()`, `state_dict()` and `to()` walk.
+registers it (PyTorch's rule), which is what `parameters()`, `state_dict()` (state_dict.py) and
+`to()` walk; `register_buffer` adds state that is not trained.
 
     class Net(nn.Module):
         def __init__(self):
@@ -9,41 +10,57 @@ registers it (PyTorch's rule), which is what `parameters()`, `state_dict()` and 
             return self.fc1(x)
 """
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
 from ..backend import Device, resolve
 from ..conversions import Convertible
+from ..tensor import RemovableHandle, Tensor
 from .parameter import Parameter
+from .state_dict import StateDict
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
-
-class Module(Convertible):
+class Module(StateDict, Convertible):
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", [])  # [(hook, with_kwargs)]
+        object.__setattr__(self, "_forward_hooks", [])  # [(hook, with_kwargs, always_call)]
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------ registration
     def __setattr__(self, name, value):
+        """PyTorch's rules: a Parameter or a Module registers itself; a name that is already a
+        parameter, buffer or child takes only that kind (or None); anything else is a plain attribute."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign to a Module before Module.__init__() call: "
                                  "call super().__init__() first in your __init__")
-        if value is None and name in self._parameters:
-            self._parameters[name] = None  # e.g. `self.bias = None`: an absent optional parameter
-            return
-        for table in (self._parameters, self._buffers, self._modules):
-            table.pop(name, None)
         if isinstance(value, Parameter):
+            self._remove_from_tables(name)
             self._parameters[name] = value
         elif isinstance(value, Module):
+            self._remove_from_tables(name)
             self._modules[name] = value
+        elif name in self._parameters:
+            _check_kind(value, Parameter, "parameter", name, "torch.nn.Parameter")
+            self._parameters[name] = None  # e.g. `self.bias = None`: an absent optional parameter
+        elif name in self._modules:
+            _check_kind(value, Module, "child module", name, "torch.nn.Module")
+            self._modules[name] = None
+        elif name in self._buffers:
+            _check_kind(value, Tensor, "buffer", name, "torch.Tensor")
+            self._buffers[name] = value  # e.g. `self.running_mean = new_tensor`: still a buffer
         else:
             object.__setattr__(self, name, value)
+
+    def _remove_from_tables(self, name):
+        self.__dict__.pop(name, None)
+        for table in (self._parameters, self._buffers, self._modules):
+            table.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name):
         # only reached when normal lookup fails: look in the registries
@@ -57,27 +74,99 @@ class Module(Convertible):
         for table in (self._parameters, self._buffers, self._modules):
             if name in table:
                 del table[name]
+                self._non_persistent_buffers_set.discard(name)
                 return
         object.__delattr__(self, name)
 
+    def _check_new_name(self, name, kind, table):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if hasattr(self, name) and name not in table:
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_parameter(self, name, param):
         """Register `param` (or None, an absent optional parameter such as bias=False)."""
-        self.__dict__.pop(name, None)
+        self._check_new_name(name, "parameter", self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                            "(torch.nn.Parameter or None required)")
         self._parameters[name] = param
 
-    def register_buffer(self, name, tensor):
-        self.__dict__.pop(name, None)
+    def register_buffer(self, name, tensor, persistent=True):
+        """A tensor that belongs to the module's state but is not trained (e.g. BatchNorm's running
+        statistics): moved by to(), saved in state_dict() unless persistent=False."""
+        self._check_new_name(name, "buffer", self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                            "(torch Tensor or None required)")
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name, module):
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._check_new_name(name, "module", self._modules)
         self._modules[name] = module
 
-    # ------------------------------------------------------------ calling
+    register_module = add_module
+
+    # ------------------------------------------------------------ calling, with hooks
     def __call__(self, *args, **kwargs):
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) runs before forward and may return new args (a tuple, or one value);
+        with_kwargs=True: hook(module, args, kwargs) -> None or (args, kwargs). Returns a handle
+        whose remove() unregisters it."""
+        return _add_hook(self._forward_pre_hooks, (hook, with_kwargs), prepend)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """hook(module, args, output) runs after forward and may return a replacement output;
+        with_kwargs=True: hook(module, args, kwargs, output). always_call=True: it runs even when
+        forward raises. Returns a handle whose remove() unregisters it."""
+        return _add_hook(self._forward_hooks, (hook, with_kwargs, always_call), prepend)
+
+    def _call_with_hooks(self, args, kwargs):
+        for hook, with_kwargs in list(self._forward_pre_hooks):
+            if with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                           f"but got {result}.")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            for hook, with_kwargs, always_call in list(self._forward_hooks):
+                if always_call and with_kwargs:
+                    hook(self, args, kwargs, None)
+                elif always_call:
+                    hook(self, args, None)
+            raise
+        for hook, with_kwargs, _ in list(self._forward_hooks):
+            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
 
     # ------------------------------------------------------------ traversal
     def named_modules(self, memo=None, prefix=""):
@@ -126,47 +215,6 @@ class Module(Convertible):
     def buffers(self, recurse=True):
         for _, b in self.named_buffers(recurse=recurse):
             yield b
-
-    # ------------------------------------------------------------ state
-    def state_dict(self):
-        """name -> tensor (detached, sharing storage) for every parameter and buffer."""
-        out = OrderedDict()
-        for prefix, m in self.named_modules():
-            for table in (m._parameters, m._buffers):
-                for name, t in table.items():
-                    if t is not None:
-                        out[f"{prefix}.{name}" if prefix else name] = t.detach()
-        return out
-
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy tensors into this module's parameters and buffers, in place.
-
-        Shape mismatches always raise; with strict=True so do missing and unexpected keys.
-        """
-        own = self.state_dict()
-        own_tensors = {}
-        for prefix, m in self.named_modules():
-            for table in (m._parameters, m._buffers):
-                for name, t in table.items():
-                    if t is not None:
-                        own_tensors[f"{prefix}.{name}" if prefix else name] = t
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = [f"size mismatch for {k}: copying a param with shape {tuple(state_dict[k].shape)} from "
-                  f"checkpoint, the shape in current model is {own[k].shape}."
-                  for k in own if k in state_dict and tuple(state_dict[k].shape) != own[k].shape]
-        if strict:
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
-        with no_grad():
-            for k, t in own_tensors.items():
-                if k in state_dict:
-                    t.copy_(state_dict[k])
-        return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ modes and conversion
     def train(self, mode=True):
@@ -221,12 +269,12 @@ class Module(Convertible):
         return ""
 
     def __repr__(self):
-        lines = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
-        extra = self.extra_repr()
-        if not lines:
-            return f"{type(self).__name__}({extra})"
-        body = "\n  ".join(([extra] if extra else []) + lines)
-        return f"{type(self).__name__}(\n  {body}\n)"
+        # PyTorch's layout: a one-line extra_repr stays inline, longer ones and children get a line each
+        lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        lines += [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
+        if not self._modules and len(lines) <= 1:
+            return f"{type(self).__name__}({''.join(lines)})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 def _convert_(t, dtype, device):
@@ -238,3 +286,13 @@ def _convert_(t, dtype, device):
     if dtype is not None and data.dtype.kind == "f":
         data = data.astype(np.dtype(dtype), copy=False)
     t._data = data
+
+
+def _check_kind(value, kind, what, name, torch_name):
+    if value is not None and not isinstance(value, kind):
+        raise TypeError(f"cannot assign '{type(value).__name__}' as {what} '{name}' ({torch_name} or None expected)")
+
+
+def _add_hook(hooks, entry, prepend):
+    hooks.insert(0, entry) if prepend else hooks.append(entry)
+    return RemovableHandle(hooks, entry)

@@ -6,18 +6,21 @@
     opt.step()                                   # every rank applies the same update
 
 The gradient exchange rides on backward, as in PyTorch. Parameters are packed, in reverse order (the
-order backward produces their gradients), into buckets of about `bucket_cap_mb` MB. A hook fires as each
-parameter's gradient is accumulated; once a bucket is complete, its gradients are copied into one flat
-buffer and a non-blocking sum over ranks starts — one collective per bucket, not one per parameter —
-while backward goes on with the earlier layers. Buckets start strictly in order, so every rank issues the
-same collectives in the same order. When backward ends, every bucket is waited for, divided by the world
-size and copied back into `.grad`:
+order backward produces their gradients), into buckets of about `bucket_cap_mb` MB. A hook fires once
+a parameter's gradient is complete (after its last use in the graph); when a bucket is, its gradients
+are copied into one flat buffer and a non-blocking sum over ranks starts — one collective per bucket,
+not one per parameter — while backward goes on with the earlier layers. Buckets start strictly in
+order, so every rank issues the same collectives in the same order. When backward ends, every bucket
+is waited for, divided by the world size and copied back into `.grad`:
 
     grad_p = (1/N) sum_r grad_p(rank r)
 
 so N ranks on shards of B/N samples each, with a mean loss, give the gradient of the mean loss over all
-B samples (equal shards). Inside `no_sync()` nothing is exchanged and gradients accumulate locally; the
-next synchronised backward exchanges the accumulated sum.
+B samples (equal shards). A parameter that got no gradient on a rank (unused in its forward) counts as
+zero there; one that got none on any rank keeps `.grad` None, as in a single process, so optimizers skip
+it. As in PyTorch, the forward pass decides: the backward of an output computed inside `no_sync()`
+exchanges nothing (gradients accumulate locally), and the next synchronised backward exchanges the
+accumulated sum.
 """
 
 import contextlib
@@ -26,18 +29,21 @@ import numpy as np
 
 from .. import distributed as dist
 from ..autograd import engine
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..tensor import Tensor
 from .module import Module
 
 
 class _Bucket:
-    """Parameters whose gradients travel together in one flat host buffer."""
+    """Parameters whose gradients travel together in one flat host buffer: their gradients back to
+    back, then one slot per parameter holding 1 where this rank has its gradient (summed over ranks: 0
+    means no rank used it)."""
 
     def __init__(self, params):
         self.params = params
         self.offsets = np.cumsum([0] + [p.numel() for p in params])
-        self.flat = np.empty(int(self.offsets[-1]), dtype=params[0].dtype)
+        self.flat = np.empty(int(self.offsets[-1]) + len(params), dtype=params[0].dtype)
+        self.used = self.flat[int(self.offsets[-1]):]
         self.ready = 0
         self.request = None
 
@@ -52,7 +58,8 @@ class DistributedDataParallel(Module):
         self.module = module
         self.broadcast_buffers = broadcast_buffers
         self._group = dist._current()
-        self._sync = True
+        self._sync = True  # False inside no_sync()
+        self._sync_backward = False  # whether the backward of the last forward exchanges gradients
         params = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
         self._check_same_model(params)
         with no_grad():
@@ -79,11 +86,13 @@ class DistributedDataParallel(Module):
             with no_grad():
                 for b in self.module.buffers():  # e.g. BatchNorm's running statistics: rank 0's win
                     dist.broadcast(b, src=0)
+        self._sync_backward = self._sync and is_grad_enabled()
         return self.module(*args, **kwargs)
 
     @contextlib.contextmanager
     def no_sync(self):
-        """Gradients accumulate locally inside; the first backward after it exchanges their sum."""
+        """The backward of outputs computed inside exchanges nothing: gradients accumulate locally, and
+        the first synchronised backward after it exchanges their sum."""
         previous, self._sync = self._sync, False
         try:
             yield
@@ -92,7 +101,7 @@ class DistributedDataParallel(Module):
 
     # ------------------------------------------------------------ during backward
     def _grad_ready(self, p):
-        if not self._sync:
+        if not self._sync_backward:
             return
         if not self._queued:
             self._queued = True
@@ -107,10 +116,11 @@ class DistributedDataParallel(Module):
             bucket = self._buckets[self._next]
             if not all_of_them and bucket.ready < len(bucket.params):
                 return
-            for p, start, end in zip(bucket.params, bucket.offsets, bucket.offsets[1:]):
+            for i, (p, start, end) in enumerate(zip(bucket.params, bucket.offsets, bucket.offsets[1:])):
                 # a parameter that got no gradient in this backward (unused on this rank) counts as zero
                 grad = 0 if p.grad is None else p.grad.device.backend.to_host(p.grad._data).reshape(-1)
                 bucket.flat[start:end] = grad
+                bucket.used[i] = p.grad is not None
             bucket.request = self._group.start_all_reduce(bucket.flat)
             self._next += 1
 
@@ -119,7 +129,9 @@ class DistributedDataParallel(Module):
         self._group.wait([b.request for b in self._buckets], f"DistributedDataParallel's gradient exchange "
                          f"({len(self._buckets)} buckets)")
         for bucket in self._buckets:
-            for p, start, end in zip(bucket.params, bucket.offsets, bucket.offsets[1:]):
+            for p, start, end, used in zip(bucket.params, bucket.offsets, bucket.offsets[1:], bucket.used):
+                if not used:
+                    continue  # no rank computed a gradient: .grad stays None, as in one process
                 mean = bucket.flat[start:end].reshape(p.shape)
                 if p.grad is not None and p.device.type == "cpu":
                     np.divide(mean, self._group.size, out=p.grad._data)  # average and copy back in one pass
@@ -130,7 +142,7 @@ class DistributedDataParallel(Module):
                 else:
                     p.grad._data[...] = mean
             bucket.ready, bucket.request = 0, None
-        self._queued = False
+        self._queued = self._sync_backward = False
 
 
 def _buckets(params, cap_bytes):

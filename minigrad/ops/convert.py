@@ -9,6 +9,7 @@ from ..backend import resolve
 
 
 class Cast(Function):
+    node = "ToCopyBackward0"  # PyTorch's .to(dtype)
     saved_inputs = {}
 
     def forward(self, x, dtype=None):
@@ -19,7 +20,12 @@ class Cast(Function):
         return (g.astype(self.dtype),)
 
 
+class Clone(Cast):
+    """x.clone(): a cast to the same dtype, which copies."""
+
+
 class ToDevice(Function):
+    node = "ToCopyBackward0"
     saved_inputs = {}
 
     def forward(self, x, device=None):

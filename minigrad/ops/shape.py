@@ -1,18 +1,28 @@
-"""Operations that move elements around without arithmetic; the gradient moves them back.
+"""Views with a new shape: the same elements, seen differently; the gradient is seen back.
 
     reshape   dx = g reshaped to x's shape          permute  dx = g permuted by the inverse order
-    expand    dx = sum_to(g, x.shape)               getitem  dx = zeros, then g scatter-added at index
-    cat       dx_i = the slice of g that x_i filled
+    expand    dx = sum_to(g, x.shape)
 
-squeeze/unsqueeze/flatten/view are reshapes; transpose is a permute; stack is unsqueeze + cat.
+squeeze/unsqueeze/flatten/unflatten/view are reshapes; transpose/t/mT/movedim are permutes. All
+return views, as in PyTorch. The copies that reorder elements (flip, roll, repeat) are in
+reorder.py, indexing in index.py, cat/stack/split in join.py.
+
+    >>> import minigrad as mg
+    >>> x = mg.arange(6).reshape(2, 3)
+    >>> x.T.shape, x.unsqueeze(0).shape, x.movedim(0, 1).shape
+    (minigrad.Size([3, 2]), minigrad.Size([1, 2, 3]), minigrad.Size([3, 2]))
 """
 
+import operator
+
 from ..autograd.function import Function
-from ..tensor import Tensor
 from .arith import sum_to
+from .out import expect_tensor
+from .reduce import wrap_dim
 
 
 class Reshape(Function):
+    node = "ViewBackward0"
     saved_inputs = {}
 
     def forward(self, x, shape=()):
@@ -21,6 +31,22 @@ class Reshape(Function):
 
     def backward(self, g):
         return (g.reshape(self.shape),)
+
+
+class Squeeze(Reshape):
+    pass  # squeeze(): PyTorch's SqueezeBackward0
+
+
+class SqueezeDim(Reshape):
+    node = "SqueezeBackward1"
+
+
+class SqueezeDims(Reshape):
+    node = "SqueezeBackward2"
+
+
+class Unsqueeze(Reshape):
+    pass
 
 
 class Permute(Function):
@@ -37,6 +63,14 @@ class Permute(Function):
         return (g.transpose(inverse),)
 
 
+class Transpose(Permute):
+    pass
+
+
+class T(Permute):
+    pass  # x.t()
+
+
 class Expand(Function):
     saved_inputs = {}
 
@@ -48,141 +82,188 @@ class Expand(Function):
         return (sum_to(g, self.shape),)
 
 
-_BASIC = (int, slice, type(None), type(Ellipsis))
-
-
-class GetItem(Function):
-    saved_inputs = {}
-
-    def forward(self, x, index=()):
-        self.shape, self.index = x.shape, index
-        return x[index]
-
-    def backward(self, g):
-        dx = self.xp.zeros(self.shape, dtype=g.dtype)
-        index = self.index if isinstance(self.index, tuple) else (self.index,)
-        if all(isinstance(i, _BASIC) for i in index):
-            dx[self.index] = g  # ints and slices pick each element at most once
-        else:
-            self.xp.add.at(dx, self.index, g)  # unbuffered: repeated indices accumulate
-        return (dx,)
-
-
-class Cat(Function):
-    saved_inputs = {}
-
-    def forward(self, *xs, dim=0):
-        self.dim = dim
-        self.bounds = [0]
-        for x in xs:
-            self.bounds.append(self.bounds[-1] + x.shape[dim])
-        return self.xp.concatenate(xs, axis=dim)
-
-    def backward(self, g):
-        index = [slice(None)] * g.ndim
-        grads = []
-        for i, needed in enumerate(self.needs_input_grad):
-            index[self.dim] = slice(self.bounds[i], self.bounds[i + 1])
-            grads.append(g[tuple(index)] if needed else None)
-        return grads
-
-
 def _sizes(args):
     """Accept f(2, 3) and f((2, 3)) alike."""
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args)
 
 
-def reshape(x, *shape):
-    shape = _sizes(shape)
-    known = 1
-    for n in shape:
-        known *= n if n != -1 else 1
-    inferred = shape.count(-1)
-    if inferred > 1 or (inferred and (known == 0 or x.numel() % known)) or (not inferred and known != x.numel()):
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.numel()} (shape {x.shape})")
-    return Reshape.apply(x, shape=shape)
+def _dims(dims, ndim, op):
+    """A tuple of distinct non-negative dims, in the given order."""
+    dims = tuple(wrap_dim(d, ndim) for d in ((dims,) if isinstance(dims, int) else dims))
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"{op}(): duplicate dims are not allowed, got {dims}")
+    return dims
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def _new_shape(x, shape):
+    """shape with its -1 inferred, checked against x's size with PyTorch's errors."""
+    numel, known, inferred = x._data.size, 1, None  # the common cases in one loop: sizes >= 0, at most one -1
+    for i, n in enumerate(shape):
+        if type(n) is not int:  # a NumPy integer or a 0-d tensor
+            return _new_shape(x, tuple(map(operator.index, shape)))
+        if n >= 0:
+            known *= n
+        elif n == -1 and inferred is None:
+            inferred = i
+        else:
+            break
+    else:
+        if inferred is None and known == numel:
+            return tuple(shape)
+        if inferred is not None and known and numel % known == 0:
+            return (*shape[:inferred], numel // known, *shape[inferred + 1:])
+    shape = tuple(shape)  # what is wrong, in PyTorch's words
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"only one dimension can be inferred, got shape {list(shape)}")
+    if any(n < -1 for n in shape):
+        raise RuntimeError(f"invalid shape dimension {next(n for n in shape if n < -1)} in {list(shape)}")
+    if -1 in shape and known == 0 and numel == 0:
+        raise RuntimeError(f"cannot reshape tensor of {numel} elements into shape {list(shape)} because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel} (shape {tuple(x.shape)})")
+
+
+def reshape(input, *shape):
+    """input's elements in a new shape (one dim may be -1, inferred), a view where possible (torch.reshape)."""
+    x = expect_tensor("reshape", input)
+    return Reshape.apply(x, shape=_new_shape(x, _sizes(shape)))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Dims start_dim..end_dim merged into one (torch.flatten); a 0-d tensor becomes 1-D."""
+    x = expect_tensor("flatten", input)
     if x.ndim == 0:
-        return reshape(x, 1)
-    start, end = start_dim % x.ndim, end_dim % x.ndim
+        return Reshape.apply(x, shape=(1,))
+    start, end = wrap_dim(start_dim, x.ndim), wrap_dim(end_dim, x.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     return reshape(x, *x.shape[:start], -1, *x.shape[end + 1:])
 
 
-def _dim(d, ndim):
-    if not -ndim <= d < ndim:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {d})")
-    return d % ndim
+def unflatten(input, dim, sizes):
+    """Dim `dim` split into `sizes` (one may be -1) (torch.unflatten)."""
+    x = expect_tensor("unflatten", input)
+    d = wrap_dim(dim, x.ndim)
+    sizes = tuple(sizes)
+    known = 1
+    for n in sizes:
+        known *= n if n != -1 else 1
+    if sizes.count(-1) > 1 or (-1 in sizes and (known == 0 or x.shape[d] % known)) or \
+            (-1 not in sizes and known != x.shape[d]):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {d} "
+                           f"({x.shape[d]}) in the input tensor")
+    return reshape(x, *x.shape[:d], *sizes, *x.shape[d + 1:])
 
 
-def squeeze(x, dim=None):
+def squeeze(input, dim=None):
+    """input without its size-1 dims (all, or those in dim: an int or tuple) (torch.squeeze)."""
+    x = expect_tensor("squeeze", input)
     if dim is None:
-        return reshape(x, *[n for n in x.shape if n != 1])
-    dims = {_dim(d, max(x.ndim, 1)) for d in ((dim,) if isinstance(dim, int) else dim)}
-    return reshape(x, *[n for i, n in enumerate(x.shape) if not (i in dims and n == 1)])
+        return Squeeze.apply(x, shape=tuple(n for n in x.shape if n != 1))
+    dims = _dims(dim, x.ndim, "squeeze")
+    cls = SqueezeDim if isinstance(dim, int) else SqueezeDims
+    return cls.apply(x, shape=tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
 
 
-def unsqueeze(x, dim):
-    d = _dim(dim, x.ndim + 1)
-    return reshape(x, *x.shape[:d], 1, *x.shape[d:])
+def unsqueeze(input, dim):
+    """input with a size-1 dim inserted at dim (-1 = last) (torch.unsqueeze)."""
+    x = expect_tensor("unsqueeze", input)
+    if not isinstance(dim, int):
+        raise TypeError(f"unsqueeze(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = wrap_dim(dim, x.ndim + 1)
+    return Unsqueeze.apply(x, shape=(*x.shape[:d], 1, *x.shape[d:]))
 
 
-def permute(x, *dims):
-    dims = tuple(_dim(d, x.ndim) for d in _sizes(dims))
-    if sorted(dims) != list(range(x.ndim)):
-        raise RuntimeError(f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {x.shape}")
+def permute(input, *dims):
+    """input with its dims reordered: dim i of the result is dim dims[i] of input (torch.permute)."""
+    x = expect_tensor("permute", input)
+    dims = _dims(_sizes(dims), x.ndim, "permute")
+    if len(dims) != x.ndim:
+        raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match the length of the "
+                           f"desired ordering of dimensions i.e. input.dim() = {x.ndim} is not equal to "
+                           f"len(dims) = {len(dims)}")
     return Permute.apply(x, dims=dims)
 
 
-def transpose(x, dim0, dim1):
+def _swapped(x, dim0, dim1):
     dims = list(range(x.ndim))
-    d0, d1 = _dim(dim0, x.ndim), _dim(dim1, x.ndim)
+    d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Permute.apply(x, dims=tuple(dims))
+    return tuple(dims)
 
 
-def expand(x, *sizes):
-    sizes = _sizes(sizes)
+def transpose(input, dim0, dim1):
+    """input with dims dim0 and dim1 swapped, a view (torch.transpose)."""
+    x = expect_tensor("transpose", input)
+    return Transpose.apply(x, dims=_swapped(x, dim0, dim1) if x.ndim else ())
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """The transpose of a matrix; vectors and scalars are returned as they are (torch.t)."""
+    x = expect_tensor("t", input)
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return T.apply(x, dims=tuple(range(x.ndim - 1, -1, -1)))
+
+
+def matrix_transpose(input):
+    """x.mT: the last two dims swapped, for matrices and batches of them."""
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D "
+                           "tensor.")
+    return Transpose.apply(input, dims=_swapped(input, -2, -1))
+
+
+def movedim(input, source, destination):
+    """input with dims `source` moved to positions `destination` (ints or tuples), the rest in order
+    (torch.movedim)."""
+    x = expect_tensor("movedim", input)
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
+                           f"the same number of dims as destination ({list(dst)} dims)")
+    src, dst = (tuple(wrap_dim(d, x.ndim) for d in ds) for ds in (src, dst))
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")
+    rest = iter(d for d in range(x.ndim) if d not in src)
+    order = dict(zip(dst, src))
+    return Permute.apply(x, dims=tuple(order[i] if i in order else next(rest) for i in range(x.ndim)))
+
+
+moveaxis = movedim
+
+
+def expand(input, *sizes):
+    """A view of input broadcast to `sizes` (-1 keeps a dim; new dims go in front) (Tensor.expand)."""
+    x = expect_tensor("expand", input)
+    sizes = tuple(int(n) for n in _sizes(sizes))
     lead = len(sizes) - x.ndim
-    shape = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
-    if lead < 0 or any(n != m and n != 1 for n, m in zip(x.shape, shape[lead:])):
-        raise RuntimeError(f"expand: shape {x.shape} cannot be expanded to {sizes}: each dim must match "
-                           "or be 1, and new dims can only be added in front")
+    if lead < 0:
+        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({x.ndim}) (shape {tuple(x.shape)}, sizes "
+                           f"{list(sizes)})")
+    for i, n in enumerate(sizes[:lead]):
+        if n < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({n}) isn't allowed in a leading, non-existing "
+                               f"dimension {i}")
+    shape = sizes[:lead] + tuple(m if n == -1 else n for n, m in zip(sizes[lead:], x.shape))
+    for i in reversed(range(x.ndim)):  # PyTorch names the last mismatch first
+        n, m = shape[lead + i], x.shape[i]
+        if n != m and m != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({n}) must match the existing size ({m}) at "
+                               f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  "
+                               f"Tensor sizes: {list(x.shape)}")
     return Expand.apply(x, shape=shape)
 
 
-def to_index(index, device):
-    """An index with tensors replaced by arrays on `device` (a CPU index may select from CUDA data)."""
-    if isinstance(index, tuple):
-        return tuple(to_index(i, device) for i in index)
-    if isinstance(index, Tensor):
-        if index.device is device:
-            return index._data
-        return device.backend.to_device(index.device.backend.to_host(index._data))
-    return index
+def expand_as(input, other):
+    return expand(input, other.shape)
 
 
-def getitem(x, index):
-    return GetItem.apply(x, index=to_index(index, x.device))
-
-
-def cat(tensors, dim=0):
-    tensors = list(tensors)
-    first = tensors[0]
-    d = _dim(dim, first.ndim)
-    for t in tensors[1:]:
-        if t.dtype != first.dtype:
-            raise TypeError(f"cat: all tensors must have the same dtype, got {first.dtype} and {t.dtype}")
-        if t.ndim != first.ndim or any(a != b for i, (a, b) in enumerate(zip(t.shape, first.shape)) if i != d):
-            raise RuntimeError(f"cat: tensors must have the same shape except in dimension {d}, "
-                               f"got {first.shape} and {t.shape}")
-    return Cat.apply(*tensors, dim=d)
-
-
-def stack(tensors, dim=0):
-    tensors = list(tensors)
-    d = _dim(dim, tensors[0].ndim + 1)
-    if any(t.shape != tensors[0].shape for t in tensors):
-        raise RuntimeError(f"stack expects each tensor to be equal size, got {[t.shape for t in tensors]}")
-    return cat([unsqueeze(t, d) for t in tensors], d)
+def view_as(input, other):
+    return reshape(input, other.shape)

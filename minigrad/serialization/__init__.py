@@ -31,6 +31,7 @@ from .safetensors import CODES, FormatError, encode, read_header, read_tensor
 
 _STRUCTURE = "minigrad"  # the metadata key holding the structure of a non-state_dict object
 _RESERVED = "__metadata__"  # a header key of the format itself: no tensor may be called that
+MAX_DEPTH = 100  # dicts/lists/tuples nested deeper are refused on save (and on load): no RecursionError
 
 
 class CheckpointError(ValueError):
@@ -38,8 +39,11 @@ class CheckpointError(ValueError):
 
 
 # ---------------------------------------------------------------- save
-def _encode(obj, name, tensors):
+def _encode(obj, name, tensors, depth=0):
     """obj as JSON, with tensors moved into `tensors` (name -> host array)."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"save: the object nests dicts/lists/tuples more than {MAX_DEPTH} levels deep; "
+                         "flatten it")
     if isinstance(obj, Tensor):
         key = name or "tensor"
         while key in tensors or key == _RESERVED:
@@ -50,10 +54,11 @@ def _encode(obj, name, tensors):
         bad = [type(k).__name__ for k in obj if not isinstance(k, (str, int)) or isinstance(k, bool)]
         if bad:
             raise TypeError(f"save: dict keys must be str or int, got {bad}")
-        return {"dict": [[k, _encode(v, f"{name}.{k}" if name else str(k), tensors)] for k, v in obj.items()]}
+        return {"dict": [[k, _encode(v, f"{name}.{k}" if name else str(k), tensors, depth + 1)]
+                         for k, v in obj.items()]}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, f"{name}.{i}" if name else str(i), tensors) for i, v in enumerate(obj)]}
+        return {kind: [_encode(v, f"{name}.{i}" if name else str(i), tensors, depth + 1) for i, v in enumerate(obj)]}
     if isinstance(obj, np.generic):
         return obj.item()
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -79,9 +84,19 @@ def _is_state_dict(obj):
             and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()))
 
 
+def _path(path, caller):
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"{caller}: expected a file name (str or os.PathLike), got a {type(path).__name__}; "
+                        "minigrad reads and writes checkpoints by path (writes go through a temporary file "
+                        "beside it, renamed over it), not through file objects")
+    return os.fsdecode(path)
+
+
 def save(obj, path):
     """Write obj (a state_dict, a tensor, or dicts/lists of tensors, numbers and strings) to path,
-    atomically. Refuses (TypeError) anything that would not load back as it was."""
+    atomically. Refuses (TypeError, or ValueError past MAX_DEPTH levels of nesting) anything that
+    would not load back as it was."""
+    path = _path(path, "save")
     tensors = {}
     if _is_state_dict(obj):
         metadata = None  # a plain state_dict: the tensor names are the keys themselves
@@ -89,8 +104,11 @@ def save(obj, path):
             tensors[k] = _host(v, k)
     else:
         structure = _encode(obj, "", tensors)
-        metadata = {_STRUCTURE: json.dumps(structure, allow_nan=True)}
-    atomic.write(os.fspath(path), encode(tensors, metadata))
+        try:
+            metadata = {_STRUCTURE: json.dumps(structure, allow_nan=True)}
+        except ValueError as e:  # an int of more digits than Python converts (sys.get_int_max_str_digits)
+            raise ValueError(f"save: {e}") from None
+    atomic.write(path, encode(tensors, metadata))
 
 
 # ---------------------------------------------------------------- load
@@ -98,8 +116,10 @@ def _fail(path, why):
     raise CheckpointError(f"cannot load {path!r}: {why}")
 
 
-def _decode(obj, tensors):
+def _decode(obj, tensors, depth=0):
     """The object `_encode` made, from its JSON; raises ValueError on anything it could not have made."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"it nests more than {MAX_DEPTH} levels deep, deeper than save writes")
     if not isinstance(obj, dict):
         if obj is None or isinstance(obj, (bool, int, float, str)):
             return obj
@@ -116,9 +136,9 @@ def _decode(obj, tensors):
             raise ValueError("a dict node must be a list of [key, value] pairs")
         if not all(isinstance(k, (str, int)) and not isinstance(k, bool) for k, _ in value):
             raise ValueError("dict keys must be strings or integers")
-        return {k: _decode(v, tensors) for k, v in value}
+        return {k: _decode(v, tensors, depth + 1) for k, v in value}
     if kind in ("list", "tuple") and isinstance(value, list):
-        items = [_decode(v, tensors) for v in value]
+        items = [_decode(v, tensors, depth + 1) for v in value]
         return items if kind == "list" else tuple(items)
     raise ValueError(f"unknown structure node {kind!r}")
 
@@ -129,7 +149,7 @@ def load(path, map_location=None, weights_only=True):
     Never executes code from the file (weights_only is accepted for PyTorch compatibility; minigrad
     always loads weights only). A truncated, corrupt or foreign file raises CheckpointError.
     """
-    path = os.fspath(path)
+    path = _path(path, "load")
     device = resolve(map_location)
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size

@@ -8,7 +8,9 @@ The reader trusts nothing: it validates the header the way the reference loader 
 `safetensors`) does — known dtypes, shapes of non-negative integers, offsets that tile the data
 exactly (no holes, overlaps, trailing bytes), sizes computed in exact integers — before it allocates
 anything, and then reads each tensor into its own array, so that a tensor never aliases another nor
-keeps the whole file alive, and peak memory is one tensor beyond what is returned.
+keeps the whole file alive, and peak memory is what is returned plus the header. Like the reference
+loader it accepts offsets that are not multiples of the dtype's size (older minigrad wrote such files):
+the bytes are copied into an aligned array anyway.
 """
 
 import json
@@ -31,16 +33,17 @@ class FormatError(ValueError):
 def encode(tensors, metadata=None):
     """The file's bytes as a list of parts, for host arrays {name: array} and string metadata.
 
-    Tensors are laid out by decreasing item size (as the safetensors library does), so every tensor
-    starts at an offset aligned to its dtype."""
-    header, offset, chunks = {}, 0, []
+    The header lists the tensors in the given order (a state_dict loads back in its own order); their
+    data is laid out by decreasing item size (as the safetensors library does), so that every tensor
+    starts at an offset aligned to its dtype. The parts are views of the arrays, not copies."""
+    spans, offset, chunks = {}, 0, []
     for name in sorted(tensors, key=lambda n: -tensors[n].dtype.itemsize):
-        array = tensors[name]
-        data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {"dtype": CODES[array.dtype], "shape": list(array.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        chunks.append(data)
+        array = np.ascontiguousarray(tensors[name]).astype(tensors[name].dtype.newbyteorder("<"), copy=False)
+        chunks.append(memoryview(array.reshape(-1).view(np.uint8)))
+        spans[name] = [offset, offset + array.nbytes]
+        offset += array.nbytes
+    header = {name: {"dtype": CODES[a.dtype], "shape": list(a.shape), "data_offsets": spans[name]}
+              for name, a in tensors.items()}
     if metadata is not None:
         header["__metadata__"] = metadata
     blob = json.dumps(header).encode()
@@ -73,7 +76,7 @@ def _explain_foreign(head):
 
 
 def read_header(f, size):
-    """(header entries sorted by offset, metadata dict, data start) of an open file of `size` bytes."""
+    """(header entries in the header's order, metadata dict, data start) of an open file of `size` bytes."""
     head = f.read(8)
     n = int.from_bytes(head, "little") if len(head) == 8 else None
     problem = None
@@ -98,9 +101,9 @@ def read_header(f, size):
         metadata = {}
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise FormatError("its __metadata__ is not a JSON object of strings")
-    entries = sorted(((_entry(name, info), name) for name, info in header.items()), key=lambda e: e[0][2])
+    entries = [(name, *_entry(name, info)) for name, info in header.items()]
     end = 0
-    for (_, _, begin, stop), name in entries:
+    for name, _, _, begin, stop in sorted(entries, key=lambda e: e[3:]):  # by (begin, end): empty ones first
         if begin != end:
             raise FormatError(f"tensor {name!r} starts at byte {begin} of the data, expected {end} (a hole or an "
                               "overlap between tensors)")
@@ -108,12 +111,13 @@ def read_header(f, size):
     if 8 + n + end != size:
         raise FormatError(f"the tensors take {end} bytes but the file holds {size - 8 - n} after the header "
                           f"({'truncated' if 8 + n + end > size else 'trailing bytes'})")
-    return [(name, *e) for e, name in entries], metadata, 8 + n
+    return entries, metadata, 8 + n
 
 
 def _entry(name, info):
     """(dtype, shape, begin, end) of one header entry, checked."""
-    if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
+    # other keys are ignored, as the reference loader does
+    if not isinstance(info, dict) or not {"dtype", "shape", "data_offsets"} <= set(info):
         raise FormatError(f"entry {name!r} must be an object with dtype, shape and data_offsets")
     code, shape, offsets = info["dtype"], info["shape"], info["data_offsets"]
     if not isinstance(code, str) or code not in DTYPES:
@@ -135,9 +139,6 @@ def _entry(name, info):
                           f"but its data_offsets {offsets} span {offsets[1] - offsets[0]}")
     if extent >= 2**63:  # NumPy refuses such a shape even when a zero dim makes it empty
         raise FormatError(f"tensor {name!r} has shape {shape}, too large for any array")
-    if offsets[0] % dtype.itemsize:
-        raise FormatError(f"tensor {name!r} starts at byte {offsets[0]}, not aligned to its {dtype.itemsize}-byte "
-                          "dtype")
     return (code, tuple(shape), *offsets)
 
 

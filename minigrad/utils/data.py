@@ -1,53 +1,41 @@
-"""`Dataset`, `TensorDataset` and `DataLoader`, with torch.utils.data's semantics.
+"""`minigrad.utils.data`: datasets, samplers, collation and DataLoader, with torch.utils.data's names
+and semantics (each lives in its own file beside this one: dataset.py, sampler.py, collate.py,
+dataloader.py), and DistributedSampler.
 
     loader = DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True, generator=g)
     for xb, yb in loader: ...
 
-A TensorDataset batch is gathered with one fancy-index per tensor (not item by item), so batching
-costs one copy of the batch. Shuffling draws from `generator` (or the global one that
-`minigrad.manual_seed` seeds): same seed, same batches.
+Shuffling draws from `generator` (or the global one that `minigrad.manual_seed` seeds): same seed, same
+batches.
 """
 
 import numpy as np
 
-from ..factories import from_numpy, tensor
-from ..random import rng
-from ..tensor import Tensor
+from .collate import default_collate, default_convert
+from .dataloader import DataLoader, get_worker_info
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    StackDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 
-
-class Dataset:
-    def __getitem__(self, index):
-        raise NotImplementedError
-
-    def __len__(self):
-        raise NotImplementedError
-
-
-class TensorDataset(Dataset):
-    """Samples are rows of the given tensors, which must share their first dimension."""
-
-    def __init__(self, *tensors):
-        if any(t.shape[0] != tensors[0].shape[0] for t in tensors):
-            raise ValueError(f"Size mismatch between tensors: first dims {[t.shape[0] for t in tensors]}")
-        self.tensors = tensors
-
-    def __getitem__(self, index):
-        return tuple(t[index] for t in self.tensors)
-
-    def __len__(self):
-        return self.tensors[0].shape[0]
-
-
-def default_collate(samples):
-    """Stack a list of samples (tensors, numbers, or tuples of them) into batch tensors."""
-    first = samples[0]
-    if isinstance(first, (tuple, list)):
-        return type(first)(default_collate(list(field)) for field in zip(*samples))
-    if isinstance(first, Tensor):
-        from ..ops.shape import stack
-
-        return stack(samples)
-    return tensor(samples)
+__all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "DistributedSampler",
+           "IterableDataset", "RandomSampler", "Sampler", "SequentialSampler", "StackDataset", "Subset",
+           "SubsetRandomSampler", "TensorDataset", "WeightedRandomSampler", "default_collate", "default_convert",
+           "get_worker_info", "random_split"]
 
 
 class DistributedSampler:
@@ -86,38 +74,3 @@ class DistributedSampler:
         if self.total_size > n:  # pad by repeating the head (as often as needed)
             order = np.resize(order, self.total_size)
         return iter(order[:self.total_size][self.rank::self.num_replicas].tolist())
-
-
-class DataLoader:
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None,
-                 collate_fn=None, seed=None, sampler=None):
-        if batch_size < 1:
-            raise ValueError(f"batch_size should be a positive integer, got {batch_size}")
-        if sampler is not None and shuffle:
-            raise ValueError("sampler option is mutually exclusive with shuffle")
-        self.sampler = sampler
-        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
-        self.generator = generator
-        self._seeded = None if seed is None else np.random.Generator(np.random.PCG64(seed))
-        self.collate_fn = collate_fn or default_collate
-
-    def __len__(self):
-        n = len(self.dataset) if self.sampler is None else len(self.sampler)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
-
-    def _order(self):
-        n = len(self.dataset)
-        if self.sampler is not None:
-            return np.fromiter(iter(self.sampler), dtype=np.int64)
-        if not self.shuffle:
-            return np.arange(n)
-        return (self._seeded or rng(self.generator)).permutation(n)
-
-    def __iter__(self):
-        order = self._order()
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            idx = order[start:start + self.batch_size]
-            if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
-                yield self.dataset[from_numpy(idx)]  # one gather per tensor, on the tensors' device
-            else:
-                yield self.collate_fn([self.dataset[int(i)] for i in idx])
