@@ -24,6 +24,11 @@ OPTIMIZERS = {
     "adam": lambda p: optim.Adam(p, lr=1e-2),
     "adam-wd": lambda p: optim.Adam(p, lr=1e-2, weight_decay=1e-2),
     "adamw": lambda p: optim.AdamW(p, lr=1e-2),
+    "adamw-amsgrad-maximize": lambda p: optim.AdamW(p, lr=1e-2, amsgrad=True, maximize=True),
+    "rmsprop": lambda p: optim.RMSprop(p, lr=1e-2),
+    "rmsprop-centered-momentum-wd": lambda p: optim.RMSprop(p, lr=1e-2, momentum=0.9, centered=True,
+                                                            weight_decay=1e-2),
+    "adagrad": lambda p: optim.Adagrad(p, lr=1e-1, lr_decay=1e-3),
 }
 
 

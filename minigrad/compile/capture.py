@@ -9,10 +9,9 @@ afterwards, so that every array the step touches is a `Traced` (trace.py):
 * `device.xp` becomes a `TracingXP`, so every Function's `self.xp` calls are recorded;
 * `Generator.rng` hands out a `TracingRNG`: each draw is recorded, and replayed as a fresh draw from
   the same generator, so dropout masks advance on every replay exactly as they would eagerly;
-* `step()` of every Optimizer class is wrapped: its raw work arrays (state kept outside tensors) are
-  wrapped too, and the optimizer's Python state is compared before and after — a step that changes
-  it (Adam's step count) is replayed by calling the real `step()`, one that does not (SGD) is
-  replayed from the tape, guarded by that state.
+* `step()` of every Optimizer class is wrapped (optimizers.py): its numbers are followed as Syms
+  (scalars.py) and its raw work arrays are traced too, so the update is replayed from the tape with
+  live hyper-parameters and step counts.
 
 What the step did besides arrays — which leaves got which `.grad`, what it returned — is read off
 afterwards (`Recording.grads`, `Recording.result`).
@@ -23,53 +22,16 @@ import threading
 import numpy as np
 
 from ..backend import _interned
+from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
 from ..random import Generator
 from ..tensor import Tensor
+from . import optimizers
 from .trace import Instr, Tracer
 from .traced import Traced, TracingXP
 
 _DATA = Tensor.__dict__["_data"]  # the slot that holds a tensor's array
 _NUMPY = Tensor.numpy
-
-
-class OptimizerStep:
-    """One opt.step() call seen while recording: tape[start:stop] is what it computed."""
-
-    def __init__(self, optimizer, args, kwargs, start):
-        self.optimizer, self.args, self.kwargs, self.start, self.stop = optimizer, args, kwargs, start, None
-        self.before = self.after = None
-        self.wrapped = []  # (state dict, key, raw array) of work arrays kept outside tensors
-        self.created = []  # (state dict, key) of private work arrays this step made
-
-    @property
-    def replays_eagerly(self):
-        return self.before != self.after  # its Python state moved on: only running it is right
-
-
-def python_state(opt):
-    """Everything an optimizer's step() can read besides arrays: hyper-parameters, the identity of
-    its parameters, the keys and plain values (a step count) of its per-parameter state."""
-    groups = tuple((tuple(sorted((k, _freeze(v)) for k, v in g.items() if k != "params")),
-                    tuple(map(id, g["params"]))) for g in opt.param_groups)
-    state = tuple((id(p), tuple(sorted((k, _freeze(v)) for k, v in s.items() if not k.startswith("_"))))
-                  for p, s in opt.state.items())  # ("_" keys: private work arrays, made on demand)
-    return id(opt.state), groups, state
-
-
-def quick_state(opt):
-    """What a replay checks of an optimizer it replays from the tape: the same state dict and
-    parameter count, and the same hyper-parameters (an lr changed by a scheduler re-records)."""
-    return id(opt.state), len(opt.state), tuple(
-        tuple(v for k, v in g.items() if k != "params") + (len(g["params"]),) for g in opt.param_groups)
-
-
-def _freeze(v):
-    if isinstance(v, (int, float, complex, str, bool, type(None))):
-        return v
-    if isinstance(v, (tuple, list)):
-        return tuple(_freeze(x) for x in v)
-    return ("object", id(v))  # tensors and arrays: which one, not their values
 
 
 class Recording:
@@ -80,38 +42,41 @@ class Recording:
         self.tracer = None
         self.inputs = []  # (position, Value) of every tensor argument
         self.touched = {}  # id(tensor) -> (tensor, raw array first seen in it)
-        self.optimizer_steps = []
+        self.calls = []  # optimizers.Call of every opt.step() and scheduler.step(), in order
         self.result = None
         self.refusal = None  # a reason found before any array was traced
 
     # ---------------------------------------------------------------- hooks
-    def _bind(self, raw):
-        """Bind the tracer to the array module of the first array seen; swap that device's xp."""
+    def bind_to(self, where):
+        """Bind the tracer to the array module of the first device seen (a tensor's, or the first
+        parameter's of an optimizer) and swap every device of that kind's xp; False if the arrays of
+        `where` cannot be traced (the recording then says why)."""
+        device = where.device if isinstance(where, Tensor) else _first_device(getattr(where, "optimizer", where))
+        if device is None:
+            return self.tracer is not None
+        backend = device.backend
+        if getattr(backend, "simulated", False):  # the strict simulated device: no Traced arrays, no graphs
+            self.refusal = self.refusal or ("CUDA graphs need a real GPU: on the simulated CUDA device "
+                                            "(MINIGRAD_CUDA_SIM=1) compiled steps run eagerly", "")
+            return False
+        xp = backend.xp  # the real module (while recording, device.xp is the tracing one)
         if self.tracer is None:
-            xp = np if isinstance(raw, np.ndarray) else type(raw).__module__.split(".")[0]
-            xp = xp if xp is np else __import__(xp)
             self.tracer = Tracer(xp)
             self.devices = [(d, d.backend) for d in _interned.values() if _loaded_xp(d) is xp]
-            for d, backend in self.devices:
+            for d, real in self.devices:
                 d.xp = TracingXP(xp, self.tracer)
                 if xp is not np:  # CUDA kernels cannot take Traced arrays: record each call instead
                     from .cuda_graph import TracingBackend
 
-                    d.backend = TracingBackend(backend, self.tracer)
-        elif not isinstance(raw, self.tracer.xp.ndarray):
+                    d.backend = TracingBackend(real, self.tracer)
+        elif xp is not self.tracer.xp:
             self.tracer.refuse("the step uses tensors on more than one kind of device")
             return False
         return True
 
     def _get(self, t):
         raw = _DATA.__get__(t)
-        if threading.get_ident() != self.thread:
-            return raw
-        if getattr(t.device.backend, "simulated", False):  # Numba's simulator cannot run Traced arrays
-            self.refusal = self.refusal or ("CUDA graphs need a real GPU: on the simulated CUDA device "
-                                            "(MINIGRAD_CUDA_SIM=1) compiled steps run eagerly", "")
-            return raw
-        if not self._bind(raw):
+        if threading.get_ident() != self.thread or not self.bind_to(t):
             return raw
         if id(t) not in self.touched:
             self.touched[id(t)] = (t, raw)
@@ -144,47 +109,18 @@ class Recording:
             self.tracer and self.tracer.refuse("the step re-seeds a generator (manual_seed inside the step)")
         generator.__dict__["rng"] = value
 
-    def _hook(self, cls, original):
-        def step(opt, *args, **kwargs):
-            if self.depth or threading.get_ident() != self.thread:
-                return original(opt, *args, **kwargs)  # super().step() of a subclass, or another thread
-            self.depth += 1
-            seen = OptimizerStep(opt, args, kwargs, len(self.tracer.tape) if self.tracer else 0)
-            seen.before = python_state(opt)
-            for state in opt.state.values():  # work arrays outside tensors: their writes must be seen too
-                for k, v in state.items():
-                    if self.tracer is not None and isinstance(v, self.tracer.xp.ndarray):
-                        state[k] = self.tracer.wrap(v)
-                        state[k]._v.scratch = k.startswith("_")  # private: recreated on demand (optimizer.scratch)
-                        seen.wrapped.append((state, k, v))
-            try:
-                return original(opt, *args, **kwargs)
-            finally:
-                self.depth -= 1
-                for state in opt.state.values():
-                    for k, v in state.items():
-                        if isinstance(v, Traced):
-                            state[k] = v._a
-                            if v._v.kind == "root" and k.startswith("_"):  # a work array made by this step
-                                seen.created.append((state, k))
-                seen.after = python_state(opt)
-                seen.stop = len(self.tracer.tape) if self.tracer else 0
-                self.optimizer_steps.append(seen)
-
-        step.__wrapped__ = original
-        return step
-
     # ---------------------------------------------------------------- the run
     def run(self, bind_inputs):
         """Call fn once with the hooks installed; `bind_inputs(recording)` registers the arguments."""
         self.thread, self.depth = threading.get_ident(), 0
-        classes = [c for c in _subclasses(Optimizer) if "step" in c.__dict__]
-        originals = {c: c.__dict__["step"] for c in classes}
+        hooks = {c: optimizers.OptimizerStep for c in _subclasses(Optimizer) if "step" in c.__dict__}
+        hooks.update({c: optimizers.SchedulerStep for c in _subclasses(LRScheduler) if "step" in c.__dict__})
+        originals = {c: c.__dict__["step"] for c in hooks}  # the bases' step, and subclasses' own
         Tensor._data = property(self._get, self._set)
         Tensor.numpy = lambda t: self._numpy(t)
         Generator.rng = property(self._rng, self._set_rng)
-        for c in classes:
-            c.step = self._hook(c, originals[c])
+        for c, record in hooks.items():
+            c.step = optimizers.hook(self, originals[c], record)
         try:
             bind_inputs(self)
             self.result = self.fn(*self.args, **self.kwargs)
@@ -192,15 +128,19 @@ class Recording:
             Tensor._data = _DATA
             Tensor.numpy = _NUMPY
             del Generator.rng
-            for c in classes:
-                c.step = originals[c]
+            for c, original in originals.items():
+                c.step = original
             for d, backend in getattr(self, "devices", ()):
                 d.xp, d.backend = self.tracer.xp, backend
         return self.result
 
     def grads(self):
         """(leaf, final .grad) of every leaf that requires grad and was touched by the step."""
-        return [(t, t.grad) for t, _ in self.touched.values() if t.requires_grad and t.grad_fn is None]
+        return [(t, t._grad) for t, _ in self.touched.values() if t.requires_grad and t.grad_fn is None]
+
+
+def _first_device(opt):
+    return next((p.device for g in opt.param_groups for p in g["params"]), None)
 
 
 def _loaded_xp(device):

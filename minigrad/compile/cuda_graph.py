@@ -5,8 +5,9 @@ Numba kernels through the backend) are run once for real on a side stream (lazy 
 kernel compilation happen then, outside any capture), then again between `stream.begin_capture()`
 and `end_capture()`: every kernel they launch lands in a `cupy.cuda.Graph` instead of running.
 What cannot be in a graph runs on the host between graphs, in program order: guards (they read a
-value back to decide), random draws (minigrad draws on the host, then copies in) and optimizer steps
-that run eagerly (Adam's Python step count). The arguments are copied into the static input buffers
+value back to decide), random draws (minigrad draws on the host, then copies in), scheduler steps
+and optimizer steps that must run eagerly (optimizers.py). The arguments are copied into the static
+input buffers, and the optimizers' live numbers (lr, Adam's step count: scalars.py) into their slots,
 on the same stream before the first launch — PyTorch's `torch.cuda.graph` recipe.
 
 Memory: a graph bakes in addresses. Buffers planned by memory.py exist before capture; anything a
@@ -26,10 +27,10 @@ import warnings
 import numpy as np
 
 from .memory import allocate
-from .replay import Replay, executor, optimizer_executor
+from .replay import Replay, call_executor, executor
 from .traced import Traced
 
-_HOST = ("guard", "draw", "optimizer")  # instruction kinds that run outside graphs
+_HOST = ("guard", "draw", "call")  # instruction kinds that run outside graphs
 
 
 def lower(program):
@@ -41,8 +42,8 @@ def lower(program):
         arrays = allocate(program, cupy)
     replay = GraphReplay(program, cupy, [], pool)
     for instr in program.instrs:
-        if instr.kind == "optimizer":
-            replay.steps.append(("host", optimizer_executor(instr, replay)))
+        if instr.kind == "call":
+            replay.steps.append(("host", call_executor(instr, replay)))
         elif instr.kind != "view":
             # host data (a random draw, its copy to the device) cannot be in a graph: pageable copies
             on_host = any(isinstance(arrays[id(v)], np.ndarray) for v in instr.reads() + instr.outs)

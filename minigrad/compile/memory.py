@@ -9,11 +9,13 @@ gradients live in it too, on blocks that the next step's forward pass reuses aft
 Views are rebuilt once on the planned blocks by the very call that made them while recording, so
 they see the same memory; a root keeps the memory layout (strides) it had, which is what makes those
 calls views again. Inputs get static buffers that each call copies its arguments into (the static
-inputs of CUDA graphs); externals are the tensors' own arrays; constants, the recorded arrays.
+inputs of CUDA graphs); slots, 0-d views of one small array per dtype that every replay refills
+(scalars.py); externals are the tensors' own arrays; constants, the recorded arrays.
 """
 
 import numpy as np
 
+from . import scalars
 from .trace import Unsupported, Value, _arrays_in, _values_in
 from .traced import owner
 
@@ -105,6 +107,9 @@ def allocate(program, xp):
             arrays[id(v)] = xp.empty_like(v.array)
         elif v.kind in ("external", "const"):
             arrays[id(v)] = v.array
+    read = {id(v) for instr in program.instrs for v in instr.reads()}
+    slots, program.slots = scalars.storage([v for v in program.tracer.values if v.kind == "slot" and id(v) in read], xp)
+    arrays.update(slots)
     for instr in program.instrs:
         if instr.kind == "view":  # rebuilt once on the planned arrays: no work left for a replay
             args, kwargs = substitute(instr.args, arrays), substitute(instr.kwargs, arrays)
@@ -117,7 +122,7 @@ def allocate(program, xp):
     program.arrays = arrays
     # what a compiled step holds between calls: the arena, its static inputs and its constants
     program.held_bytes = total + sum(arrays[id(v)].nbytes for v in program.tracer.values
-                                     if v.kind in ("input", "const") and id(v) in arrays)
+                                     if v.kind in ("input", "const", "slot") and id(v) in arrays)
     _release(program)
     return arrays
 
@@ -125,12 +130,12 @@ def allocate(program, xp):
 def _release(program):
     """Drop the recording's own arrays (a second set of activations): the program has its own now."""
     for v in program.tracer.values:
-        if v.kind in ("root", "view", "input"):
+        if v.kind in ("root", "view", "input", "slot"):
             v.array = None
     program.tracer.traced = {}
     recording = program.recording
     recording.args = recording.kwargs = recording.result = None
-    recording.touched, recording.optimizer_steps = {}, []  # (they hold the recording's arrays too)
+    recording.touched, recording.calls = {}, []  # (they hold the recording's arrays too)
 
 
 def _check_view(value, array, owners):

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import fuse
 from .memory import allocate
-from .replay import Replay, executor, optimizer_executor
+from .replay import Replay, call_executor, executor
 
 
 def lower(program):
@@ -19,8 +19,8 @@ def lower(program):
     steps = []
     replay = Replay(program, np, steps)
     for instr in program.instrs:
-        if instr.kind == "optimizer":
-            steps.append(optimizer_executor(instr, replay))
+        if instr.kind == "call":
+            steps.append(call_executor(instr, replay))
         elif instr.kind != "view":
             steps.append(executor(instr, arrays, np))
     return replay

@@ -3,8 +3,9 @@ must check first. Nothing here depends on the backend; memory.py then places the
 backends (numpy_replay.py, cuda_graph.py) turn instructions into calls.
 
 Passes, in order (each one a function below):
-1. optimizer steps whose Python state moved on are cut out of the tape and replaced by one
-   'optimizer' instruction that calls the real step() (Adam's step count keeps counting);
+1. scheduler steps, and optimizer steps whose Python state moved on in a way the tape cannot repeat
+   (optimizers.py), are cut out of the tape and replaced by one 'call' instruction each, which calls
+   the real step();
 2. constant folding: what depends on no input, parameter or random draw was computed for good
    while recording (`arange(n)` for cross-entropy's rows, the ones that seed backward);
 3. dead code: what nothing observable needs (a result no later step, output or state reads);
@@ -16,7 +17,8 @@ Passes, in order (each one a function below):
 """
 
 from ..tensor import Tensor
-from .capture import _DATA, quick_state
+from .capture import _DATA
+from .optimizers import SchedulerStep, quick_state
 from .trace import Instr, Unsupported, _values_in
 
 
@@ -46,7 +48,7 @@ def build(recording):
         raise Unsupported(f"{reason} ({at})")
     program = Program(recording)
     _check_storage(recording)
-    cut_eager_optimizers(program)
+    cut_eager_calls(program)
     _collect_outputs(program)
     fold_constants(program)
     adopt_scratch(program)
@@ -69,19 +71,26 @@ def _check_storage(recording):
             raise Unsupported(f"the step writes into its argument of shape {raw.shape} in place")
 
 
-def cut_eager_optimizers(program):
-    """Pass 1: an optimizer step that changed its own Python state is replayed by calling it."""
-    keep, cut = [], set()
-    for seen in program.recording.optimizer_steps:
+def cut_eager_calls(program):
+    """Pass 1: an optimizer step that changed its own Python state in a way the tape cannot repeat,
+    and every scheduler step, are replayed by calling them ('call' instructions)."""
+    keep, cut, book, calls = [], set(), program.tracer.scalars, program.recording.calls
+    for seen in reversed(calls):
         if seen.replays_eagerly:
             cut.update(id(i) for i in program.tracer.tape[seen.start:seen.stop])
+            del book.guards[slice(*seen.guards)], book.updates[slice(*seen.updates)]  # it runs for real
         else:
-            program.optimizer_guards.append((seen.optimizer, quick_state(seen.optimizer)))
-    starts = {s.start: s for s in program.recording.optimizer_steps if s.replays_eagerly}
+            program.optimizer_guards.append((seen.owner, quick_state(seen.owner)))
+    eager = [s for s in calls if s.replays_eagerly]
+    if any(isinstance(e, SchedulerStep) and any(not s.replays_eagerly and s.start >= e.stop for s in calls)
+           for e in eager):  # (a replay reads the lrs before it runs: the next step must see them)
+        raise Unsupported("the step calls scheduler.step() before optimizer.step(); call it after (as PyTorch "
+                          "expects), or outside the compiled step")
+    starts = {s.start: s for s in eager}
     for n, instr in enumerate(program.tracer.tape + [None]):
         if n in starts:
             seen = starts[n]
-            keep.append(Instr(seen.optimizer.step, seen.args, seen.kwargs, [], [], "optimizer"))
+            keep.append(Instr(seen.owner.step, seen.args, seen.kwargs, [], [], "call"))
         if instr is not None and id(instr) not in cut:
             keep.append(instr)
     produced_inside = {id(v) for i in program.tracer.tape if id(i) in cut for v in i.outs}
@@ -140,7 +149,7 @@ def fold_constants(program):
 
 
 def _state_changing(instr):
-    if instr.kind in ("draw", "optimizer"):
+    if instr.kind in ("draw", "call"):
         return True
     return any(w.kind == "external" for w in instr.writes)
 
@@ -150,7 +159,7 @@ def eliminate_dead_code(program):
     live = {buffer_of(v) for v in program.outputs}
     keep = []
     for instr in reversed(program.instrs):
-        needed = (instr.kind in ("guard", "draw", "optimizer") or _state_changing(instr)
+        needed = (instr.kind in ("guard", "draw", "call") or _state_changing(instr)
                   or any(buffer_of(v) in live for v in instr.outs + instr.writes))
         if needed:
             keep.append(instr)
@@ -196,7 +205,7 @@ def _can_hoist(instrs, needed):
         reads = {buffer_of(v) for v in instr.reads()}
         writes = {buffer_of(v) for v in instr.writes + instr.outs}
         if n in needed:
-            if instr.kind == "optimizer" or writes & (behind_reads | behind_writes) or reads & behind_writes:
+            if instr.kind == "call" or writes & (behind_reads | behind_writes) or reads & behind_writes:
                 return False
         else:
             behind_reads |= reads
@@ -211,7 +220,7 @@ def adopt_scratch(program):
     for instr in program.instrs:
         for v in instr.reads() + instr.writes:
             first_touch.setdefault(id(v), (instr, v))
-    for seen in program.recording.optimizer_steps:
+    for seen in program.recording.calls:
         if seen.replays_eagerly:
             continue
         for state, key, raw in seen.wrapped:
@@ -223,7 +232,7 @@ def adopt_scratch(program):
             program.scratch.append((state, key))
         program.scratch += seen.created  # made while recording: already a temporary of the program
     for state, key in program.scratch:
-        state.pop(key, None)  # optimizer.scratch() makes a new one if the step ever runs eagerly
+        state.pop(key, None)  # optimizer.buffer() makes a new one if the step ever runs eagerly
     program.optimizer_guards = [(opt, quick_state(opt)) for opt, _ in program.optimizer_guards]
 
 

@@ -16,19 +16,18 @@ import numpy as np
 
 from ..inplace import clock
 from ..tensor import Tensor
-from .capture import _DATA, quick_state
+from .capture import _DATA
 from .memory import substitute
+from .optimizers import quick_state
 from .program import Output
+from .scalars import Refresh
+from .trace import GuardFailed
 
 _FILL = {"zeros": 0, "zeros_like": 0, "ones": 1, "ones_like": 1, "empty": None, "empty_like": None}
 # methods and functions that take out= (others are computed, then copied into their buffer)
 _OUT = {"sum", "max", "min", "amax", "amin", "mean", "prod", "clip", "cumsum", "cumprod", "round", "around",
         "any", "all", "argmax", "argmin", "std", "var", "take", "dot", "concatenate", "stack", "einsum",
         "matmul", "trace"}
-
-
-class GuardFailed(Exception):
-    """A replay found the step would not run as recorded; nothing has been changed yet."""
 
 
 def _is_ufunc(fn, xp):
@@ -102,6 +101,8 @@ class Replay:
                         if v.kind == "external" and id(v) in written and v.tensor is not None
                         for t in [tensors[id(v.tensor)]]]
         self.result = program.result
+        scalars = Refresh(program.tracer.scalars, program.slots, GuardFailed)
+        self.refresh, self.commit = scalars.refresh, scalars.commit
         self.same_grads = [(leaf, g) for leaf, g in program.grads if isinstance(g, Tensor)]
 
     def check(self):
@@ -113,15 +114,17 @@ class Replay:
             if quick_state(opt) != key:
                 return False
         for leaf, g in self.same_grads:
-            if leaf.grad is not g:
+            if leaf._grad is not g:
                 return False
         return True
 
     def __call__(self, args, kwargs):
         xp = self.xp
+        updates = self.refresh()  # the optimizers' live numbers: guarded, into their slots
         for pos, buf in self.inputs:
             xp.copyto(buf, _DATA.__get__(args[pos] if isinstance(pos, int) else kwargs[pos]))  # static inputs
         self.run()
+        self.commit(updates)  # (Adam's state["step"] = t, ...)
         self.set_grads()
         clock.writes += 1  # the in-place version rule (inplace.py): parameters were written
         for record in self.records:
@@ -134,7 +137,7 @@ class Replay:
 
     def set_grads(self):
         for leaf, g in self.grads:
-            leaf.grad = g
+            leaf._grad = g  # (the same shape, dtype and device as recorded: no need for the setter's checks)
 
 
 def _unpack(template, arrays):
@@ -148,8 +151,8 @@ def _unpack(template, arrays):
     return template
 
 
-def optimizer_executor(instr, replay):
-    """The real opt.step(), with the gradients of this replay in place first."""
+def call_executor(instr, replay):
+    """The real opt.step() or scheduler.step(), with the gradients of this replay in place first."""
     def run():
         replay.set_grads()
         instr.fn(*instr.args, **instr.kwargs)

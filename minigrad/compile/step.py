@@ -17,8 +17,7 @@ from ..autograd.grad_mode import modes
 from ..tensor import Tensor
 from .capture import _DATA, Recording
 from .program import build
-from .replay import GuardFailed
-from .trace import Unsupported
+from .trace import GuardFailed, Unsupported
 
 MAX_PROGRAMS = 8  # programs kept per signature (least recently used dropped first)
 THRASH = 8  # recordings among the last WINDOW calls that mean the step changes every call
@@ -111,10 +110,8 @@ def _bind_inputs(recording):
     """Register each tensor argument as an input of the program (its data is copied in per call)."""
     named = list(enumerate(recording.args)) + sorted(recording.kwargs.items())
     for pos, a in named:
-        if isinstance(a, Tensor):
-            raw = _DATA.__get__(a)
-            if recording._bind(raw):
-                recording.inputs.append((pos, recording.tracer.wrap(raw, kind="input")._v))
+        if isinstance(a, Tensor) and recording.bind_to(a):
+            recording.inputs.append((pos, recording.tracer.wrap(_DATA.__get__(a), kind="input")._v))
 
 
 def _signature(args, kwargs):

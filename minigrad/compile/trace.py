@@ -25,6 +25,7 @@ import sys
 
 import numpy as np
 
+from .scalars import Scalars, Sym
 from .traced import Traced, owner
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # minigrad/
@@ -50,7 +51,8 @@ def where():
 class Value:
     """One array of the program. kind: 'input' (an argument of the step), 'external' (storage that
     outlives the step: parameters, gradients, optimizer state), 'const' (data fixed at recording),
-    'root' (a fresh result) or 'view' (of another value's memory, rebuilt once when planning)."""
+    'slot' (a 0-d array refilled with a live number before every replay: scalars.py), 'root' (a
+    fresh result) or 'view' (of another value's memory, rebuilt once when planning)."""
 
     __slots__ = ("kind", "array", "shape", "dtype", "strides", "buffer", "base", "producer", "tensor",
                  "scratch", "index")
@@ -103,6 +105,10 @@ class Unsupported(Exception):
     """Raised when building a program from a recording that cannot be replayed faithfully."""
 
 
+class GuardFailed(Exception):
+    """A replay found the step would not run as recorded; nothing has been changed yet."""
+
+
 # functions whose output shape depends on the data: a replay could not reuse its buffers
 _DATA_SHAPED = {"nonzero", "argwhere", "flatnonzero", "unique", "extract", "compress", "unique_values",
                 "unique_counts", "unique_inverse", "unique_all", "trim_zeros"}
@@ -116,6 +122,7 @@ class Tracer:
         self.tape = []
         self.traced = {}  # id(raw array) -> its Traced; the raw arrays stay alive in their Values
         self.values = []
+        self.scalars = Scalars()  # the optimizers' numbers, followed (scalars.py)
         self.unsupported = None  # (reason, where) of the first thing that cannot be replayed
 
     # ---------------------------------------------------------------- values
@@ -140,6 +147,9 @@ class Tracer:
         """(template, raw): Traced -> its Value; unknown arrays -> constants (data fixed now)."""
         if isinstance(obj, Traced):
             return obj._v, obj._a
+        if isinstance(obj, Sym):  # a number not taken by a ufunc: fixed, and guarded
+            value = self.scalars.concrete(obj)
+            return value, value
         if isinstance(obj, self.xp.ndarray):
             known = self.traced.get(id(obj))
             if known is None:  # made by code that bypassed the tracer (e.g. host data): fixed data
@@ -158,6 +168,8 @@ class Tracer:
         """Run fn on the real arrays and record it; returns the result with arrays Traced."""
         if getattr(fn, "__name__", "") in _DATA_SHAPED:
             self.refuse(f"{fn.__name__}() has an output shape that depends on the data")
+        if any(isinstance(a, Sym) for a in args):
+            args = self._slots(fn, args)
         targs, rargs = self._lift(args)
         tkw, rkw = self._lift(kwargs)
         if "out" in tkw and not isinstance(tkw["out"], tuple):  # out=a and out=(a,) are the same
@@ -169,6 +181,20 @@ class Tracer:
         instr = Instr(fn, targs, tkw, [], written, kind)
         self.tape.append(instr)
         return self._wrap_result(result, instr, rargs, rkw)
+
+    def _slots(self, fn, args):
+        """args with each Sym a ufunc takes as an operand in a slot of the dtype its loop uses."""
+        ufunc = fn if isinstance(fn, np.ufunc) else getattr(np, getattr(fn, "__name__", ""), None)
+        if not isinstance(ufunc, np.ufunc) or len(args) > ufunc.nin:  # (CuPy's ufuncs: NumPy's rules)
+            return args
+        kinds = tuple(type(a.value) if isinstance(a, Sym) else a.dtype if hasattr(a, "dtype") else type(a)
+                      for a in args)
+        try:
+            loop = ufunc.resolve_dtypes(kinds + (None,) * ufunc.nout)
+        except (TypeError, ValueError):  # (no loop: the call fails for the real values too, or concretely)
+            return args
+        slot = lambda array: self.value("slot", self.xp.asarray(array))  # noqa: E731
+        return tuple(self.scalars.slot(a, loop[n], slot) if isinstance(a, Sym) else a for n, a in enumerate(args))
 
     def _wrap_result(self, result, instr, rargs, rkw):
         if isinstance(result, (tuple, list)) and not isinstance(result, self.xp.ndarray):
