@@ -38,9 +38,8 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
         return lambda m: compile(m, fullgraph=fullgraph, disable=disable)
     if disable:
         return model
-    if isinstance(model, Module):  # train() / eval() pick another program (Dropout, BatchNorm differ)
-        modes = lambda: tuple(m.training for m in model.modules())  # noqa: E731
-        object.__setattr__(model, "forward", CompiledStep(model.forward, fullgraph, modes))
+    if isinstance(model, Module):  # (train() / eval() pick another program: the modules' flags are guarded)
+        object.__setattr__(model, "forward", CompiledStep(model.forward, fullgraph, module=model))
         return model
     return CompiledStep(model, fullgraph)
 

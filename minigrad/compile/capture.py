@@ -1,6 +1,6 @@
 """One recording run: the step called once for real, with the hooks that put its arrays on a tape.
 
-While `record` runs (and only then, and only in its thread), four things are swapped in and put back
+While `record` runs (and only then, and only in its thread), five things are swapped in and put back
 afterwards, so that every array the step touches is a `Traced` (trace.py):
 
 * `Tensor._data` becomes a property: reading a tensor's storage hands out its Traced (a tensor made
@@ -11,7 +11,9 @@ afterwards, so that every array the step touches is a `Traced` (trace.py):
   the same generator, so dropout masks advance on every replay exactly as they would eagerly;
 * `step()` of every Optimizer class is wrapped (optimizers.py): its numbers are followed as Syms
   (scalars.py) and its raw work arrays are traced too, so the update is replayed from the tape with
-  live hyper-parameters and step counts.
+  live hyper-parameters and step counts;
+* `Module.__call__` notes each module called and its `training` flag (forward reads it in Python:
+  Dropout, BatchNorm), so that a replay after `model.eval()` records the eval program instead.
 
 What the step did besides arrays — which leaves got which `.grad`, what it returned — is read off
 afterwards (`Recording.grads`, `Recording.result`).
@@ -22,6 +24,7 @@ import threading
 import numpy as np
 
 from ..backend import _interned
+from ..nn.module import Module
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
 from ..random import Generator
@@ -32,13 +35,15 @@ from .traced import Traced, TracingXP
 
 _DATA = Tensor.__dict__["_data"]  # the slot that holds a tensor's array
 _NUMPY = Tensor.numpy
+_CALL = Module.__call__
 
 
 class Recording:
     """The tape of one run of fn(*args, **kwargs), plus what the run did around its arrays."""
 
-    def __init__(self, fn, args, kwargs):
+    def __init__(self, fn, args, kwargs, module=None):
         self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.modules = {} if module is None else {id(module): (module, module.training)}  # -> training flag
         self.tracer = None
         self.inputs = []  # (position, Value) of every tensor argument
         self.touched = {}  # id(tensor) -> (tensor, raw array first seen in it)
@@ -109,6 +114,11 @@ class Recording:
             self.tracer and self.tracer.refuse("the step re-seeds a generator (manual_seed inside the step)")
         generator.__dict__["rng"] = value
 
+    def _call(self, module, *args, **kwargs):
+        if threading.get_ident() == self.thread:
+            self.modules.setdefault(id(module), (module, module.training))
+        return _CALL(module, *args, **kwargs)
+
     # ---------------------------------------------------------------- the run
     def run(self, bind_inputs):
         """Call fn once with the hooks installed; `bind_inputs(recording)` registers the arguments."""
@@ -119,6 +129,7 @@ class Recording:
         Tensor._data = property(self._get, self._set)
         Tensor.numpy = lambda t: self._numpy(t)
         Generator.rng = property(self._rng, self._set_rng)
+        Module.__call__ = lambda m, *args, **kwargs: self._call(m, *args, **kwargs)
         for c, record in hooks.items():
             c.step = optimizers.hook(self, originals[c], record)
         try:
@@ -128,6 +139,7 @@ class Recording:
             Tensor._data = _DATA
             Tensor.numpy = _NUMPY
             del Generator.rng
+            Module.__call__ = _CALL
             for c, original in originals.items():
                 c.step = original
             for d, backend in getattr(self, "devices", ()):

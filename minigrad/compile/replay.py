@@ -89,6 +89,7 @@ class Replay:
         self.externals = [(v.tensor, v.array) for v in program.tracer.values
                           if v.kind == "external" and v.tensor is not None]
         self.optimizers = program.optimizer_guards
+        self.modules = list(program.recording.modules.values())  # (module, its training flag)
         self.grads = []
         for leaf, g in program.grads:  # the same grad tensor object on every replay
             if g is None or isinstance(g, Tensor):
@@ -106,12 +107,15 @@ class Replay:
         self.same_grads = [(leaf, g) for leaf, g in program.grads if isinstance(g, Tensor)]
 
     def check(self):
-        """The guards that need no computing: the same storage, optimizers and grad tensors."""
+        """The guards that need no computing: the same storage, optimizers, train/eval modes, grad tensors."""
         for t, array in self.externals:
             if _DATA.__get__(t) is not array:
                 return False
         for opt, key in self.optimizers:
             if quick_state(opt) != key:
+                return False
+        for module, training in self.modules:
+            if module.training is not training:
                 return False
         for leaf, g in self.same_grads:
             if leaf._grad is not g:

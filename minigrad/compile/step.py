@@ -1,19 +1,21 @@
 """`CompiledStep`: when to run eagerly, when to record, which recorded program to replay.
 
 Per call signature — argument shapes, dtypes, devices, aliasing, the other arguments' values, grad
-mode and autocast — the first call runs eagerly (optimizer state and lazy buffers get made, and a
-step whose result still needs autograd is recognised and left eager), the next one is recorded, and
-later ones replay. A signature keeps up to MAX_PROGRAMS programs (one per outcome of its guards,
-e.g. cross-entropy's checks of the targets' range); a program whose cheap checks or guards fail is
-skipped before it changes anything, and if none fits the call is recorded again. What cannot be
+and inference mode, autocast, the default dtype and device — the first call runs eagerly (optimizer
+state and lazy buffers get made, and a step whose result still needs autograd is recognised and left
+eager), the next one is recorded, and later ones replay. A signature keeps up to MAX_PROGRAMS
+programs (one per outcome of its guards, e.g. cross-entropy's checks of the targets' range, or the
+modules' train/eval flags); a program whose cheap checks or guards fail is skipped before it changes
+anything, and if none fits the call is recorded again. What cannot be
 replayed falls back to eager with a one-time warning that says why and where.
 """
 
 import collections
 import warnings
 
-from .. import amp
+from .. import amp, dtypes
 from ..autograd.grad_mode import modes
+from ..factories import options
 from ..tensor import Tensor
 from .capture import _DATA, Recording
 from .program import build
@@ -27,9 +29,9 @@ WINDOW = 32
 class CompiledStep:
     """fn compiled: call it like fn. `programs` and `eager_reason` are there to be inspected."""
 
-    def __init__(self, fn, fullgraph=False, state=None):
+    def __init__(self, fn, fullgraph=False, module=None):
         self.fn = fn
-        self.state = state  # () -> more of the signature (a compiled module's train/eval flags)
+        self.module = module  # the Module whose forward fn is (compile(module)), or None
         self.programs = {}  # signature -> [Replay], most recently used first
         self.warmed = set()  # signatures that have had their eager first call
         self.eager = {}  # signature (or None: every call) -> why it runs eagerly
@@ -48,8 +50,6 @@ class CompiledStep:
         if not isinstance(key, tuple):
             self._give_up(None, key)
             return self.fn(*args, **kwargs)
-        if self.state is not None:
-            key += self.state()
         if key in self.eager:
             return self.fn(*args, **kwargs)
         if key not in self.warmed:
@@ -78,7 +78,7 @@ class CompiledStep:
             self._give_up(key, "it had to be recorded again on most calls: something it reads in "
                                f"Python changes every call (last: {self.last_miss})")
             return self.fn(*args, **kwargs)
-        recording = Recording(self.fn, args, kwargs)
+        recording = Recording(self.fn, args, kwargs, self.module)
         result = recording.run(_bind_inputs)
         try:
             replays.insert(0, _lower(build(recording)))
@@ -116,7 +116,8 @@ def _bind_inputs(recording):
 
 def _signature(args, kwargs):
     """A hashable key of everything a recorded program depends on in the call, or a reason it has none."""
-    parts = [modes(), amp.state.device_type, amp.state.dtype]
+    # the modes: context variables (grad, inference_mode, autocast) and the factories' defaults
+    parts = [modes(), amp.state.device_type, amp.state.dtype, dtypes.default_float, options.default_device]
     first = {}
     for pos, a in enumerate(args) if not kwargs else list(enumerate(args)) + sorted(kwargs.items()):
         if isinstance(a, Tensor):
