@@ -380,6 +380,22 @@ def test_unsupported_steps_say_why(tmp_path):
         step(x, y)
 
 
+def test_memory_handed_to_code_outside_the_tape_runs_eagerly():
+    """What DistributedDataParallel's gradient hooks do: copy each gradient's array into a host buffer
+    for MPI. A replay would skip the copy (and the exchange), so the step must stay eager."""
+    model, _, train_step = make()
+    flat = np.zeros(sum(p.numel() for p in model.parameters()), np.float32)
+    offsets = np.cumsum([0] + [p.numel() for p in model.parameters()])
+    for p, start, end in zip(model.parameters(), offsets, offsets[1:]):
+        p.register_post_accumulate_grad_hook(
+            lambda p, start=start, end=end: flat.__setitem__(slice(start, end), p.grad._data.reshape(-1)))
+    step = mg.compile(train_step)
+    with pytest.warns(UserWarning, match="memory of a tensor's array is handed out"):
+        for x, y in batches(4):
+            step(x, y)
+            np.testing.assert_array_equal(flat[:offsets[1]], model[0].weight.grad.numpy().ravel())
+
+
 def test_a_data_dependent_python_branch_is_guarded():
     model, _, train_step = make()
     taken = []

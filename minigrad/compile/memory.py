@@ -88,6 +88,15 @@ def _block(arena, offset, value):
     return permuted.transpose(tuple(int(d) for d in np.argsort(order)))
 
 
+def _aligned(xp, nbytes):
+    """nbytes of memory starting on an ALIGN boundary (NumPy aligns to 16 bytes only: an AVX-512 load
+    or store that straddles a cache line costs two; CuPy's blocks are aligned already)."""
+    raw = xp.empty(nbytes + ALIGN, dtype=xp.uint8)
+    address = raw.ctypes.data if xp is np else raw.data.ptr
+    start = -address % ALIGN
+    return raw[start:start + nbytes]
+
+
 def allocate(program, xp):
     """Give every Value of the program an array: program.arrays[id(value)], program.arena."""
     span = lifetimes(program)
@@ -96,7 +105,7 @@ def allocate(program, xp):
     sizes = {b: -(-v.array.nbytes // ALIGN) * ALIGN for b, v in roots.items()
              if _layout(v) is not None and b not in host}
     offsets, total = place(sizes, span)
-    program.arena = xp.empty(total, dtype=xp.uint8)
+    program.arena = _aligned(xp, total)
     arrays = {}
     for v in program.tracer.values:
         if v.kind == "root" and v.buffer in roots:

@@ -152,6 +152,8 @@ class Tracer:
             return value, value
         if isinstance(obj, self.xp.ndarray):
             known = self.traced.get(id(obj))
+            if known is None and id(owner(obj)) in self.traced:  # a view made behind the tape's back
+                self.refuse("an array viewing a tensor's memory was made outside the tape")
             if known is None:  # made by code that bypassed the tracer (e.g. host data): fixed data
                 known = self.value("const", obj.copy())
             return known._v, known._a

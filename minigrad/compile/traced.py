@@ -79,10 +79,16 @@ class Traced:
     # methods: recorded as calls of the array type's own method
     def __getattr__(self, name):
         method = getattr(type(self._a), name)
-        if not callable(method):
-            return getattr(self._a, name)
-        writes = (self._v,) if name in _MUTATING_METHODS else ()
-        return lambda *args, **kwargs: self._t.call(method, (self, *args), kwargs, writes=writes)
+        if callable(method):
+            writes = (self._v,) if name in _MUTATING_METHODS else ()
+            return lambda *args, **kwargs: self._t.call(method, (self, *args), kwargs, writes=writes)
+        if name in ("real", "imag"):  # views, made by a call the tape can repeat
+            return self._t.call(getattr(np, name), (self,), {})
+        # the memory itself (__array_interface__, .data, .ctypes, .flat): NumPy or a library (MPI)
+        # would read and write it behind the tape's back
+        self._t.refuse(f"the memory of a tensor's array is handed out (.{name}): code outside minigrad's "
+                       "ops (e.g. an MPI exchange) reads or writes it")
+        return getattr(self._a, name)
 
     def __getitem__(self, index):
         if _has_bool_mask(index):
