@@ -1,10 +1,11 @@
 """A compiled minigrad training step (mg.compile) against the hand-written NumPy floor, eager minigrad
 and JAX's jitted step, at mlp_step.py's three sizes, in time and in memory.
 
-    python benchmarks/compile_step.py [--sizes digits mnist wide] [--rounds N]
+    python benchmarks/compile_step.py [--sizes digits mnist wide] [--rounds N] [--cpu-time]
 
 NumPy, eager and compiled minigrad run in one process, timed in alternating blocks (their ratios are
-the numbers to trust on a noisy machine); JAX (`pip install "jax[cpu]"`, a benchmark-only dependency)
+the numbers to trust on a noisy machine), beside the floor's GEMM calls alone ("GEMMs / floor": the
+ratio no replay that calls the same GEMMs can go below); JAX (`pip install "jax[cpu]"`, a benchmark-only dependency)
 runs in a process of its own, because its thread pool and OpenBLAS's slow each other down when they
 share one — so ratios to JAX compare processes, and carry their spread. Rounds repeat everything.
 
@@ -14,7 +15,10 @@ compiled step holds its planned arena (activations, gradients, temporaries), sta
 and constants. (Numba's compiler keeps some tens of MiB of its own Python objects once it has run:
 a cost of the process, like importing JAX, not of the step; it is not counted.) The last column
 times the step's GEMMs alone in NumPy's OpenBLAS and in XLA: where XLA's are faster than the
-whole of JAX's step leaves room for, no replay of NumPy calls can reach JAX.
+whole of JAX's step leaves room for, no replay of NumPy calls can reach JAX (XLA's GEMMs are timed
+one jitted call each, dispatch included; inside JAX's whole step they cost less). --cpu-time times one
+BLAS thread by its CPU time (mlp_step.py), which other processes' load does not inflate; JAX is then
+left out (XLA computes on threads of its own).
 """
 
 import gc
@@ -81,10 +85,6 @@ def jax_stepper(size):
     return step
 
 
-STEPPERS = dict(mlp_step.STEPPERS, compiled=compiled_stepper, jax=jax_stepper,
-                unfused=lambda size: compiled_stepper(size, fuse=False))
-
-
 def memory_child(name, size):
     """(MiB held between steps, MiB peak allocated during one warm step), by tracemalloc: held is
     what the warm step left allocated beyond the model and data the stepper was built with."""
@@ -105,8 +105,8 @@ def memory_child(name, size):
     return {"held": (held - built) / 2**20, "peak": peak / 2**20}
 
 
-def gemm_child(framework, size):
-    """ms per step spent in the step's GEMMs alone (forward, dx, dW), in NumPy's BLAS or in XLA."""
+def gemm_operands(size):
+    """[(a, b, op)] of the step's GEMMs (forward x W^T, dW = g^T x, dx = g W), as the floor calls them."""
     batch, widths = mlp_step.SIZES[size]
     rng = np.random.default_rng(0)
     shapes = []
@@ -114,25 +114,44 @@ def gemm_child(framework, size):
         shapes += [((batch, n_in), (n_out, n_in), "x W^T"), ((batch, n_out), (batch, n_in), "g^T x")]
         if n:
             shapes.append(((batch, n_out), (n_out, n_in), "g W"))
-    pairs = [(rng.standard_normal(a).astype(np.float32), rng.standard_normal(b).astype(np.float32), op)
-             for a, b, op in shapes]
+    return [(rng.standard_normal(a).astype(np.float32), rng.standard_normal(b).astype(np.float32), op)
+            for a, b, op in shapes]
+
+
+def gemms_stepper(size):
+    """The floor's GEMMs alone, in NumPy (OpenBLAS): what no replay of the same calls can go below."""
+    ops = {"x W^T": lambda a, b: a @ b.T, "g^T x": lambda a, b: a.T @ b, "g W": lambda a, b: a @ b}
+    pairs = gemm_operands(size)
+
+    def step():  # (no loss to compare)
+        for a, b, op in pairs:
+            ops[op](a, b)
+
+    return step
+
+
+STEPPERS = dict(mlp_step.STEPPERS, compiled=compiled_stepper, jax=jax_stepper, gemms=gemms_stepper,
+                unfused=lambda size: compiled_stepper(size, fuse=False))
+
+
+def gemm_child(framework, size):
+    """ms per step spent in the step's GEMMs alone, in NumPy's BLAS or in XLA."""
     if framework == "jax":
         import jax
         import jax.numpy as jnp
 
         ops = {"x W^T": jax.jit(lambda a, b: a @ b.T), "g^T x": jax.jit(lambda a, b: a.T @ b),
                "g W": jax.jit(lambda a, b: a @ b)}
-        calls = [(ops[op], jnp.asarray(a), jnp.asarray(b)) for a, b, op in pairs]
+        calls = [(ops[op], jnp.asarray(a), jnp.asarray(b)) for a, b, op in gemm_operands(size)]
         step = lambda: [f(a, b).block_until_ready() for f, a, b in calls]  # noqa: E731
     else:
-        ops = {"x W^T": lambda a, b: a @ b.T, "g^T x": lambda a, b: a.T @ b, "g W": lambda a, b: a @ b}
-        step = lambda: [ops[op](a, b) for a, b, op in pairs]  # noqa: E731
+        step = gemms_stepper(size)
     repeats = {"digits": 2000, "mnist": 200, "wide": 6}[size]
     return {"ms": median_seconds(step, repeats) * 1e3}
 
 
-def run_child(*args):
-    return mlp_step.run_child(*args, script=__file__)
+def run_child(*args, env=None):
+    return mlp_step.run_child(*args, script=__file__, env=env)
 
 
 def main():
@@ -140,32 +159,35 @@ def main():
     if args.child:
         return mlp_step.serve_child(args.child, {
             "memory": memory_child, "gemm": gemm_child,
-            "time": lambda names, size, repeats: mlp_step.time_child(names.split(","), size, int(repeats),
-                                                                     steppers=STEPPERS)})
+            "time": lambda names, size, repeats, clock: mlp_step.time_child(
+                names.split(","), size, int(repeats), steppers=STEPPERS, clock=clock)})
+    clock, env = mlp_step.clock_of(args)
     try:
         import jax  # noqa: F401
 
-        has_jax = True
+        has_jax = clock == "wall"  # (XLA computes on threads of its own: their CPU time is not ours to read)
     except ImportError:
         has_jax = False
-    local = ["numpy", "minigrad", "compiled", "unfused"]
-    print(f"NumPy {np.__version__}; {args.rounds} rounds of numpy+minigrad+compiled+unfused (one process, "
-          f"alternating blocks){' | jax (own process)' if has_jax else '; JAX not installed'}")
-    print(f"{'size':7} {'floor ms':>9} {'eager/floor':>12} {'compiled/floor':>15} {'unfused/floor':>14} "
-          f"{'compiled/jax':>13}   memory MiB held+peak: floor / eager / compiled   (ratio: median (min-max))")
+    local = ["numpy", "minigrad", "compiled", "unfused", "gemms"]
+    print(f"NumPy {np.__version__}; {args.rounds} rounds of {'+'.join(local)} (one process, alternating blocks; "
+          f"{'CPU time, one BLAS thread' if clock == 'cpu' else 'wall time'})"
+          f"{' | jax (own process)' if has_jax else '; no JAX'}")
+    print(f"{'size':7} {'floor ms':>9} {'eager/floor':>18} {'compiled/floor':>18} {'unfused/floor':>18} "
+          f"{'GEMMs/floor':>18} {'compiled/jax' if has_jax else '':>18}   memory MiB held+peak: floor / eager / "
+          "compiled   (ratio: median (min-max))")
     for size in args.sizes:
         repeats = {"digits": 4000, "mnist": 400, "wide": 20}[size]
         rounds = []
         for _ in range(args.rounds):
-            r = run_child("time", ",".join(local), size, repeats)
+            r = run_child("time", ",".join(local), size, repeats, clock, env=env)
             if has_jax:
-                r.update(run_child("time", "jax", size, repeats))
+                r.update(run_child("time", "jax", size, repeats, clock))
             rounds.append(r)
         ratio = {n: [x for r in rounds for x in r[n]["ratios"]] for n in local}
         spread = {n: (statistics.median(v), min(v), max(v)) for n, v in ratio.items()}
-        agree = all(np.allclose(rounds[0]["numpy"]["losses"], rounds[0][n]["losses"], rtol=1e-4) for n in local)
+        agree = all(np.allclose(rounds[0]["numpy"]["losses"], rounds[0][n]["losses"], rtol=1e-4) for n in local[:-1])
         line = f"{size:7} {statistics.median(r['numpy']['ms'] for r in rounds):9.3f}"
-        for n in ("minigrad", "compiled", "unfused"):
+        for n in local[1:]:  # (GEMMs / floor: the best any replay of the floor's own GEMM calls can do)
             med, lo, hi = spread[n]
             line += f" {med:6.3f} ({lo:.2f}-{hi:.2f})"
         if has_jax:
@@ -176,7 +198,8 @@ def main():
         if has_jax:  # the GEMMs alone: what no replay can change (NumPy's OpenBLAS vs XLA's own)
             gemm = {f: statistics.median(run_child("gemm", f, size)["ms"] for _ in range(args.rounds))
                     for f in ("numpy", "jax")}
-            line += f"   GEMMs ms numpy/jax {gemm['numpy']:.3f}/{gemm['jax']:.3f}"
+            jax_ms = statistics.median(r["jax"]["ms"] for r in rounds)
+            line += f"   GEMMs ms numpy/jax {gemm['numpy']:.3f}/{gemm['jax']:.3f}, JAX's whole step {jax_ms:.3f}"
         print(line + ("" if agree else "   (losses disagree!)"), flush=True)
 
 

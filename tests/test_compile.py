@@ -105,7 +105,7 @@ def run_both(build, steps, seed=7):
     return eager_model, model, results, step
 
 
-def test_layernorm_gelu_dropout_label_smoothing_adamw_and_a_scheduler_step_like_eager():
+def test_layernorm_gelu_dropout_label_smoothing_clipping_adamw_and_a_scheduler_step_like_eager():
     def build():
         mg.manual_seed(0)
         model = nn.Sequential(nn.Linear(12, 16), nn.LayerNorm(16), nn.GELU(), nn.Dropout(0.25), nn.Linear(16, 5))
@@ -116,6 +116,7 @@ def test_layernorm_gelu_dropout_label_smoothing_adamw_and_a_scheduler_step_like_
             opt.zero_grad()
             loss = F.cross_entropy(model(x), y, label_smoothing=0.1)
             loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5)
             opt.step()
             sched.step()  # per call: replayed by calling it; the next replay reads the lr it set
             return loss
