@@ -186,8 +186,9 @@ class Tracer:
 
     def _slots(self, fn, args):
         """args with each Sym a ufunc takes as an operand in a slot of the dtype its loop uses."""
-        ufunc = fn if isinstance(fn, np.ufunc) else getattr(np, getattr(fn, "__name__", ""), None)
-        if not isinstance(ufunc, np.ufunc) or len(args) > ufunc.nin:  # (CuPy's ufuncs: NumPy's rules)
+        name = getattr(fn, "__name__", "").removeprefix("cupy_")  # (CuPy's ufuncs follow NumPy's rules)
+        ufunc = fn if isinstance(fn, np.ufunc) else getattr(np, name, None)
+        if not isinstance(ufunc, np.ufunc) or len(args) > ufunc.nin:
             return args
         kinds = tuple(type(a.value) if isinstance(a, Sym) else a.dtype if hasattr(a, "dtype") else type(a)
                       for a in args)
