@@ -107,6 +107,21 @@ def test_a_new_shape_dtype_or_grad_mode_gets_its_own_program():
             step(x, y)
 
 
+def test_inference_mode_and_autocast_get_programs_of_their_own():
+    model, _, _ = make()
+    step = mg.compile(lambda x: model(x).softmax(1), fullgraph=True)
+    (x, _), = batches(1)
+    modes = {"no_grad": mg.no_grad, "inference_mode": mg.inference_mode,
+             "autocast": lambda: mg.autocast("cpu", dtype=mg.float64)}  # (the GEMMs in float64)
+    for name, mode in modes.items():
+        with mode(), mg.no_grad():
+            want = model(x)
+            got = [step(x) for _ in range(3)][-1]
+        np.testing.assert_array_equal(got.numpy(), want.softmax(1).numpy(), err_msg=name)
+        assert got.dtype == want.dtype
+    assert len(step.programs) == 3  # one signature per mode (no_grad and inference_mode differ too)
+
+
 def test_a_dtype_change_gets_its_own_program():
     step = mg.compile(lambda x: (x * 3 - 1).relu().sum(), fullgraph=True)
     for dtype in (mg.float32,) * 3 + (mg.float64,) * 3:

@@ -8,16 +8,21 @@ The first call with new shapes runs eagerly, the second is *recorded* (a real st
 operation put on a tape: trace.py, capture.py), and later calls *replay* the recorded program:
 no Tensor, Function or autograd graph objects, every array in a buffer planned once (memory.py),
 elementwise chains fused into single loops where Numba is installed (fuse.py), the whole program
-one CUDA-graph launch on a GPU (cuda_graph.py). Guards keep a replay honest: other shapes, dtypes,
-devices, parameters, optimizer hyper-parameters or grad mode pick (or record) another program, and
-a Python value read from the data inside the step (`int(t.max())`, `.item()`) must come out the same
-or the call is recorded again (step.py). What cannot be replayed runs eagerly, with one warning.
+one CUDA-graph launch on a GPU (cuda_graph.py). The optimizer's update is on the tape too, with its
+numbers (lr, betas, Adam's step count) read live on every replay (scalars.py, optimizers.py): an lr
+scheduler needs no new recording, whether it steps outside the compiled function or inside it after
+`opt.step()`. Guards keep a replay honest: other shapes, dtypes, devices, parameters, optimizer
+options that are not numbers, grad / inference mode, autocast or a module's train/eval flag pick (or
+record) another program, and a Python value read from the data inside the step (`int(t.max())`,
+`.item()`) must come out the same or the call is recorded again (step.py). What cannot be replayed
+(an array's memory handed to other code, as DistributedDataParallel's MPI exchange does) runs
+eagerly, with one warning saying why and where.
 
 Semantics to know (those of CUDA graphs and jax.jit): Python side effects of the step (prints,
-appending to a list) happen only in eager and recorded calls; Python numbers the step reads from
-your code are fixed at recording — pass values that change as tensor arguments; tensors the step
-returns are fresh copies, but the `.grad` of parameters are the program's own buffers, refilled by
-every call.
+appending to a list, hooks) happen only in eager and recorded calls; Python numbers the step reads
+from your code are fixed at recording — pass values that change as tensor arguments (the
+optimizers' own numbers excepted, see above); tensors the step returns are fresh copies, but the
+`.grad` of parameters are the program's own buffers, refilled by every call.
 
 `compile(module)` compiles the module's forward in place (for inference: a forward whose result
 needs autograd stays eager) and returns the module, like `nn.Module.compile()` in PyTorch.
