@@ -15,18 +15,31 @@ HERE = Path(__file__).resolve().parent
 IMG = HERE / "img"
 
 
-def tour_graph_dot():
-    """The DOT text of the tour's training step (the same model, data and seed as docs/tour.md)."""
+def _tour_step():
+    """The loss of the tour's training step and the model's named parameters (the same model, data and
+    seed as docs/tour.md)."""
     import minigrad as mg
     import minigrad.nn.functional as F
     from minigrad import nn
-    from minigrad.viz import draw_graph
 
     mg.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
     x, y = mg.randn(5, 4), mg.tensor([0, 1, 2, 0, 1])
-    loss = F.cross_entropy(model(x), y)
-    return draw_graph(loss, dict(model.named_parameters()))
+    return F.cross_entropy(model(x), y), dict(model.named_parameters())
+
+
+def tour_graph_dot():
+    """The DOT text of the tour's training step."""
+    from minigrad.viz import draw_graph
+
+    return draw_graph(*_tour_step())
+
+
+def tour_graph():
+    """Write the tour's graph as SVG (through Graphviz's `dot`) and as the DOT text the test compares."""
+    from minigrad.viz import draw_graph
+
+    (IMG / "mlp_step_graph.dot").write_text(draw_graph(*_tour_step(), path=IMG / "mlp_step_graph.svg"))
 
 
 def example_page():
@@ -47,11 +60,5 @@ def example_page():
 
 
 if __name__ == "__main__":
-    from minigrad.viz import draw_graph  # noqa: F401  (fail early if minigrad is not installed)
-
-    dot = tour_graph_dot()
-    (IMG / "mlp_step_graph.dot").write_text(dot)
-    import graphviz
-
-    (IMG / "mlp_step_graph.svg").write_bytes(graphviz.Source(dot).pipe(format="svg"))
+    tour_graph()
     example_page()

@@ -29,16 +29,43 @@ from .ops.index import narrow
 from .ops.join import cat, chunk, concat, concatenate, hstack, row_stack, split, stack, unbind, vstack
 from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer
 from .ops.mask import masked_fill, nonzero, tril, triu, where
-from .ops.math import cos, exp, expm1, log, log1p, log2, log10, relu, rsqrt, sigmoid, sin, sqrt, tan, tanh
+from .ops.math import exp, expm1, log, log1p, log2, log10, relu, rsqrt, sigmoid, sqrt
 from .ops.norm import tensor_norm as norm
 from .ops.piecewise import abs, ceil, clamp, clip, fix, floor, maximum, minimum, round, sign, trunc
-from .ops.reduce import cumsum, logsumexp, mean, prod, std, sum, var
+from .ops.reduce import logsumexp, mean, prod, std, sum, var
 from .ops.reorder import flip, roll, tile
 from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
                         unflatten, unsqueeze)
 from .ops.softmax import log_softmax, softmax
 from .ops.sort import amax, amin, argmax, argmin, argsort, max, min, sort, topk
 # ---- end of the ops block
+# ---- surface2: more elementwise math, in-place functions, linear algebra, counts, the profiler
+from .ops.convert import clone
+from .ops.count import bincount, histc, searchsorted, unique
+from .ops.cross import legacy_cross as cross
+from .ops.decomposition import legacy_qr as qr
+from .ops.decomposition import legacy_svd as svd
+from .ops.diagonal import diag, diag_embed, diagonal, trace
+from .ops.in_place import (abs_, absolute_, acos_, acosh_, arccos_, arccosh_, arcsin_, arcsinh_, arctan_, arctanh_,
+                           asin_, asinh_, atan_, atanh_, ceil_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_,
+                           deg2rad_, erf_, exp2_, exp_, expm1_, fix_, floor_, log1p_, log2_, log10_, log_, logit_,
+                           neg_, negative_, rad2deg_, reciprocal_, relu_, round_, rsqrt_, sigmoid_, sin_, sinc_,
+                           sinh_, sqrt_, square_, tan_, tanh_, trunc_, xlogy_)
+from .ops.math import exp2, logit, reciprocal, square, xlogy
+from .ops.norm import cdist
+from .ops.piecewise import clamp_max, clamp_min
+from .ops.pointwise import addcdiv, addcmul, lerp
+from .ops.scan import cumprod, cumsum, diff
+from .ops.solve import det, logdet, slogdet
+from .ops.solve import inv as inverse
+from .ops.solve import legacy_cholesky as cholesky
+from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
+                       atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinc, sinh, tan, tanh)
+from .memory_formats import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
+from . import profiler  # torch.profiler
+from .autograd import functional as _functional  # noqa: F401  (minigrad.autograd.functional, as after import torch)
+from .autograd import profiler as _autograd_profiler  # noqa: F401  (minigrad.autograd.profiler)
+# ---- end of the surface2 block
 from .ops.special import erf  # nn's block
 from .random import Generator, manual_seed
 from .serialization import load, save

@@ -257,10 +257,15 @@ class Tensor(TensorConversion, InPlace, TensorOps):
                 out = convert.Cast.apply(source, dtype=dtype.dtype)
         return out.clone() if copy and out is self else out
 
-    def clone(self):
+    def clone(self, *, memory_format=None):
+        """A copy with its own storage, differentiable; memory_format (minigrad.preserve_format or
+        contiguous_format) is accepted (memory_formats.py)."""
+        memory_formats.check(memory_format, "clone")
         return convert.Clone.apply(self, dtype=self.dtype)  # a cast always copies
 
-    def contiguous(self):
+    def contiguous(self, memory_format=None):
+        """self: minigrad never needs a contiguous layout (view() works on any)."""
+        memory_formats.check(memory_format, "contiguous")
         return self
 
     # ---------------------------------------------------------------- repr (_tensor_str.py)
@@ -408,13 +413,15 @@ def _comparable(other):
 
 # The ops and autograd build on Tensor, so they are imported after it. The operators above use them
 # by name; the op methods (tensor_ops.py) reach them as ops.<module>, which these imports also make exist.
-from . import _tensor_str, autograd  # noqa: E402,I001
+from . import _tensor_str, autograd, memory_formats  # noqa: E402,I001
 from .autograd import hooks as autograd_hooks  # noqa: E402
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .ops import (  # noqa: E402,F401,I001
     arith, compare, convert, einsum, gather, join, linalg, mask, math, norm, piecewise, reduce, reorder, softmax,
     sort,
 )
+from .ops import count, cross, diagonal, fill, pointwise, scan, solve, trig  # noqa: E402,F401,I001
+# (ops.decomposition is imported by minigrad.linalg: its custom Functions need autograd loaded first)
 from .ops import index as index_ops  # noqa: E402
 from .ops import special  # noqa: E402,F401  (erf, for tensor_ops)
 from .ops import shape as shape_ops  # noqa: E402,F401

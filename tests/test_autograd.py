@@ -28,6 +28,23 @@ def test_gradcheck_reports_the_worst_element():
         gradcheck(Wrong.apply, (leaf(2),))
 
 
+def test_gradcheck_nudges_inputs_of_any_strides():
+    # a transposed input: reshape(-1) would nudge a copy, and every numerical gradient would read 0
+    class Wrong(mg.autograd.Function):
+        def forward(self, x):
+            self.x = x
+            return x * x
+
+        def backward(self, g):
+            return (g * self.x,)  # should be 2 x
+
+    x = mg.from_numpy(np.random.default_rng(0).standard_normal((3, 4)).T).requires_grad_()
+    assert not x._data.flags.c_contiguous
+    assert gradcheck(lambda a: (a * a).sum(1), (x,))
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):
+        gradcheck(Wrong.apply, (x,))
+
+
 # ------------------------------------------------------------------ accumulation and graph lifetime
 def test_leaf_gradients_accumulate_across_backward_calls():
     x = leaf(3)

@@ -101,10 +101,11 @@ def test_training_in_one_thread_while_another_evaluates_under_no_grad_is_bit_ide
 
     def evaluate():  # inside no_grad for the whole time the main thread trains
         model = mg.nn.Linear(4, 2)
+        own = mg.Generator().manual_seed(1)  # the global generator is shared by threads, as in PyTorch
         with mg.no_grad():
             in_no_grad.set()
             while not trained.is_set():
-                recorded.append(model(mg.randn(3, 4)).requires_grad)
+                recorded.append(model(mg.randn(3, 4, generator=own)).requires_grad)
 
     evaluator = threading.Thread(target=evaluate)
     evaluator.start()

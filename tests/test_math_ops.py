@@ -305,8 +305,9 @@ def test_norm_options_and_limits(device):
     assert a.norm().item() == 5.0 and mg.norm(a, p="fro", dim=(0, 1)).item() == 5.0
     assert a.norm(p=0).item() == 2.0 and mg.linalg.norm(a[0], -math.inf).item() == 3.0
     assert host(mg.linalg.matrix_norm(a, ord=1)).item() == 4.0 and mg.linalg.norm(a, math.inf).item() == 7.0
-    with pytest.raises(NotImplementedError, match="singular value decomposition"):
-        a.norm(p="nuc")
+    # the singular values of a are 5 and 0: nuclear norm 5 (their sum), spectral norms 5 and 0
+    assert a.norm(p="nuc").item() == pytest.approx(5.0) and mg.linalg.matrix_norm(a, 2).item() == pytest.approx(5.0)
+    assert mg.linalg.matrix_norm(a, -2).item() == pytest.approx(0.0, abs=1e-6)
     with pytest.raises(RuntimeError, match="If dim is not specified but ord is, the input must be 1D or 2D"):
         mg.linalg.norm(a[None], 2)
     with pytest.raises(RuntimeError, match="Order 3 not supported"):

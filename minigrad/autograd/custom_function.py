@@ -261,6 +261,10 @@ class _Output(Function):
     def backward(self, g):
         return (_OutputGrads({self.k: g}),)
 
+    def name(self):
+        """Its ctx's name: in PyTorch every output of the Function has the ctx itself as grad_fn."""
+        return self.inputs[0].grad_fn.name() if self.inputs else "released output"
+
     def __repr__(self):
         return f"<{type(self.inputs[0].grad_fn).__name__}>" if self.inputs else "<released output>"
 

@@ -14,6 +14,7 @@ backward pass) are compared with finite differences of first derivatives.
 
 import numpy as np
 
+from ..backend import guard
 from .grad_mode import enable_grad, no_grad
 
 
@@ -57,15 +58,20 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     for k, t in enumerate(checked):
         analytic = np.zeros(t.shape) if t.grad is None else t.grad.device.backend.to_host(t.grad._data)
         numeric = np.zeros(t.shape)
-        flat = t._data.reshape(-1)  # a view: we nudge elements in place and put them back
-        for i in range(flat.size):
-            orig = flat[i].item()
-            flat[i] = orig + eps
+        data = t._data  # nudged element by element in place (any strides: a view, a transpose) and put back
+
+        def nudge(i, value, data=data, device=t.device):
+            with guard(device):  # a raw in-place write, like an optimizer's: on the tensor's device
+                data[i] = value
+
+        for i in np.ndindex(t.shape):
+            orig = data[i].item()
+            nudge(i, orig + eps)
             hi = scalar()
-            flat[i] = orig - eps
+            nudge(i, orig - eps)
             lo = scalar()
-            flat[i] = orig
-            numeric.reshape(-1)[i] = (hi - lo) / (2 * eps)
+            nudge(i, orig)
+            numeric[i] = (hi - lo) / (2 * eps)
         err = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
         if err.size and (worst is None or err.max() > worst[0]):
             i = np.unravel_index(int(err.argmax()), t.shape)

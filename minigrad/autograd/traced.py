@@ -84,7 +84,7 @@ class Traced:
         return self
 
     def __abs__(self):
-        return op(math.Abs, self)
+        return op(piecewise.Abs, self)
 
     # comparisons give constant masks: a step function has derivative zero
     def __eq__(self, o):
@@ -238,7 +238,7 @@ def from_tensor(t, like):
     return Traced(t) if isinstance(like, Traced) else t._data
 
 
-from ..ops import arith, convert, linalg, math, reduce, sort  # noqa: E402  (the ops import autograd)
+from ..ops import arith, convert, linalg, piecewise, reduce, sort  # noqa: E402  (the ops import autograd)
 from ..ops import index as index_ops  # noqa: E402
 from ..ops import shape as shape_ops  # noqa: E402
 from ..tensor import Tensor  # noqa: E402

@@ -3,6 +3,7 @@
     exp log sqrt tanh abs           the ops themselves          where, maximum, minimum, clip
     broadcast_to moveaxis swapaxes  shape ops                   zeros ones full empty (*_like)
     concatenate stack take_along_axis sum mean matmul           add.at (recorded scatter-add)
+    linalg.inv linalg.solve ...     minigrad.linalg's ops
 
 Step functions (sign, floor, comparisons, arg-max ...) are evaluated on the values: constants, with
 derivative zero. A few elementwise functions go to minigrad's own op of that name when the package
@@ -62,11 +63,33 @@ class _Scatter:
         a.t = IndexPut.apply(a.t, arg(v if self.sign > 0 else -v), index=constant_index(index), accumulate=True)
 
 
+class _TracedLinalg:
+    """xp.linalg: for recorded arrays, minigrad.linalg's own op of that name (inv, solve, det, ...),
+    which records itself, so a backward written with xp.linalg can be differentiated again."""
+
+    def __init__(self, xp):
+        self.xp = xp
+
+    def __getattr__(self, name):
+        real = getattr(self.xp.real.linalg, name)
+
+        def call(*args, **kwargs):
+            if not _traced(args):
+                return real(*args, **kwargs)
+            import minigrad.linalg  # (it builds on the ops, which import this module)
+
+            result = getattr(minigrad.linalg, name)(*map(self.xp._tensor, args), **kwargs)
+            return tuple(map(Traced, result)) if isinstance(result, tuple) else Traced(result)  # (svd, eigh: tuples)
+
+        return call
+
+
 class TracedXP:
     def __init__(self, device):
         self.device, self.real = device, device.xp
         self.ndarray = self.real.ndarray
         self.add, self.subtract = _Scatter(self, "add", 1), _Scatter(self, "subtract", -1)
+        self.linalg = _TracedLinalg(self)
 
     def __getattr__(self, name):  # NumPy names not defined below
         real = getattr(self.real, name)
@@ -117,7 +140,7 @@ class TracedXP:
         return op(math.Sqrt, x) if isinstance(x, Traced) else self.real.sqrt(x)
 
     def tanh(self, x):
-        return op(math.Tanh, x) if isinstance(x, Traced) else self.real.tanh(x)
+        return op(trig.Tanh, x) if isinstance(x, Traced) else self.real.tanh(x)
 
     def abs(self, x):
         return op(piecewise.Abs, x) if isinstance(x, Traced) else self.real.abs(x)
@@ -245,6 +268,6 @@ class TracedXP:
         return self.full(value(x).shape, fill_value, dtype or value(x).dtype)
 
 
-from ..ops import arith, join, linalg, math, piecewise  # noqa: E402
+from ..ops import arith, join, linalg, math, piecewise, trig  # noqa: E402
 from ..ops import shape as shape_ops  # noqa: E402
 from ..tensor import Tensor  # noqa: E402

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..ops.out import into
 from ..random import rng
 from ..tensor import Tensor
 from . import options
@@ -24,22 +25,29 @@ def _float_dtype(name, dtype, default):
     return d
 
 
-def _draw(method, shape, d, generator):
+def draw(method, shape, d, generator):
     # float32 and float16 samples are drawn as float32 (NumPy has no float16 sampler), float64 as float64
     draw_dtype = np.float64 if d is dtypes.float64 else np.float32
     return getattr(rng(generator), method)(shape, dtype=draw_dtype).astype(d.dtype, copy=False)
 
 
-def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+def _sample(name, method, args, size, generator, out, dtype, device, requires_grad):
+    """rand/randn: samples of the size asked for, into `out` if given (whose dtype and device they
+    then take, unless dtype= / device= say otherwise)."""
+    if out is not None:
+        dtype, device = dtype or out.dtype, device or out.device
+    shape, d = options.sizes(args, size, name), _float_dtype(name, dtype, dtypes.default_float)
+    return into(out, options.place(draw(method, shape, d, generator), device, requires_grad), name)
+
+
+def rand(*args, size=None, generator=None, out=None, dtype=None, device=None, requires_grad=False):
     """Samples uniform on [0, 1)."""
-    shape, d = options.sizes(args, size, "rand"), _float_dtype("rand", dtype, dtypes.default_float)
-    return options.place(_draw("random", shape, d, generator), device, requires_grad)
+    return _sample("rand", "random", args, size, generator, out, dtype, device, requires_grad)
 
 
-def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*args, size=None, generator=None, out=None, dtype=None, device=None, requires_grad=False):
     """Samples of the standard normal distribution N(0, 1)."""
-    shape, d = options.sizes(args, size, "randn"), _float_dtype("randn", dtype, dtypes.default_float)
-    return options.place(_draw("standard_normal", shape, d, generator), device, requires_grad)
+    return _sample("randn", "standard_normal", args, size, generator, out, dtype, device, requires_grad)
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -98,7 +106,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
             raise TypeError("normal() with a number mean and std needs size=, the shape to draw: "
                             "normal(0.0, 1.0, size=(2, 3))")
         shape, d = options.sizes((), size, "normal"), _float_dtype("normal", dtype, dtypes.default_float)
-        host = mean + std * _draw("standard_normal", shape, d, generator)
+        host = mean + std * draw("standard_normal", shape, d, generator)
         return options.place(host.astype(d.dtype, copy=False), device, requires_grad)
     if size is not None or dtype is not None or device is not None or requires_grad:
         raise TypeError("normal(): size=, dtype=, device= and requires_grad= go with a number mean and std; "
@@ -129,3 +137,4 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad
         low, high = 0, low
     return randint(low, high, input.shape, generator=generator, requires_grad=requires_grad,
                    **options.like(input, dtype, device))
+

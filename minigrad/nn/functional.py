@@ -26,10 +26,11 @@ from ..ops.loss import (
     mse_loss,
     smooth_l1_loss,
 )
-from ..ops.math import sigmoid, tanh
+from ..ops.math import sigmoid
 from ..ops.normalization import batch_norm, layer_norm, normalize
 from ..ops.padding import pad
 from ..ops.softmax import cross_entropy, log_softmax, nll_loss, softmax
+from ..ops.trig import tanh
 
 __all__ = ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout",
            "elu", "embedding", "gelu", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear",

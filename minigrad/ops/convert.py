@@ -6,6 +6,7 @@
 
 from ..autograd.function import Function
 from ..backend import resolve
+from .out import expect_tensor
 
 
 class Cast(Function):
@@ -43,3 +44,9 @@ def to_device(x, device):
     if device is x.device:
         return x
     return ToDevice.apply(x, device=device)
+
+
+def clone(input, *, memory_format=None):
+    """A copy of input with its own storage, differentiable (torch.clone)."""
+    return expect_tensor("clone", input).clone(memory_format=memory_format)
+

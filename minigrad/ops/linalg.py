@@ -5,9 +5,11 @@ bias add and its gradient are the backend's kernels (kernels/ on GPU).
     linear   y = x W^T + b        dx = g W              dW = g^T x      db = sum_rows(g)
     linear_relu  y = max(x W^T + b, 0): the same, with g masked by [y > 0] in the bias-grad pass
 
+
 mm, bmm, mv and dot are matmul with PyTorch's shape checks (and node names); outer(a, b) is
 a[:, None] * b. `linear` works on any leading dims by viewing x as (rows, in_features): one GEMM,
-one bias pass. einsum is in einsum.py, norms in norm.py.
+one bias pass. einsum is in einsum.py, norms in norm.py, cross in cross.py, det/inv/solve in
+solve.py, the SVD, QR and eigh in decomposition.py.
 """
 
 import math

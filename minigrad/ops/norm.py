@@ -4,9 +4,10 @@
     p = inf / -inf y = max / min |x|        dx = g sign(x), shared among the ties
     p = 0          y = count of x != 0      dx = 0
     matrix norms   'fro' is the 2-norm of the entries; ord 1 / inf are the largest column / row sum
-                   of |A|, -1 / -inf the smallest: compositions of the above with amax / amin
-
-The nuclear and spectral norms ('nuc', 2, -2) need an SVD, which minigrad does not have.
+                   of |A|, -1 / -inf the smallest: compositions of the above with amax / amin;
+                   'nuc' is the sum of the singular values, 2 / -2 the largest / smallest (an SVD)
+    cdist          the p-norm distance between each pair of rows of two sets: vector_norm of the
+                   broadcast differences
 
     >>> import minigrad as mg
     >>> a = mg.tensor([[3.0, -4.0], [0.0, 0.0]])
@@ -93,8 +94,13 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, out=None):
     if ord == "fro":
         return vector_norm(A, 2, (rows, cols), keepdim, out=out)
     if ord in ("nuc", 2, -2):
-        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} needs a singular value decomposition, which "
-                                  "minigrad does not implement; 'fro', 1, -1, inf and -inf are supported")
+        from .decomposition import svdvals  # (its Functions need autograd loaded, which imports this file)
+
+        s = svdvals(A.movedim((rows, cols), (-2, -1)))
+        y = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        for d in sorted((rows, cols)) if keepdim else ():
+            y = y.unsqueeze(d)
+        return into(out, y, "linalg.matrix_norm")
     if ord not in (1, -1, INF, -INF):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     summed, over = (rows, cols) if abs(ord) == 1 else (cols, rows)  # ord 1: sum each column, then pick
@@ -132,3 +138,18 @@ def tensor_norm(input, p="fro", dim=None, keepdim=False, *, dtype=None, out=None
     if p == "nuc":
         return matrix_norm(x, "nuc", (-2, -1) if dim is None else dim, keepdim, out=out)
     return vector_norm(x, 2 if p == "fro" else p, dim, keepdim, out=out)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The p-norm distance between each row of x1 (*, P, M) and each row of x2 (*, R, M), as (*, P, R)
+    (torch.cdist); the batch dims broadcast. compute_mode is accepted: the distances are always the
+    direct ones (no matrix-product shortcut for p = 2)."""
+    for t, name in ((x1, "x1"), (x2, "x2")):
+        _check("cdist", expect_tensor("cdist", t, name))
+        if t.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)

@@ -192,6 +192,16 @@ def clamp(input, min=None, max=None, *, out=None):
 clip = clamp
 
 
+def clamp_min(input, min, *, out=None):
+    """clamp(input, min=min) (torch.clamp_min)."""
+    return clamp(input, min=min, out=out)
+
+
+def clamp_max(input, max, *, out=None):
+    """clamp(input, max=max) (torch.clamp_max)."""
+    return clamp(input, max=max, out=out)
+
+
 def maximum(input, other, *, out=None):
     """The larger of input and other, elementwise and broadcast (torch.maximum); NaN wins."""
     a, b = operands(expect_tensor("maximum", input), expect_tensor("maximum", other, "other"), "maximum")

@@ -6,9 +6,9 @@
     std        y = sqrt(var)                  dx = g / (2 y) * dvar/dx, 0 where y = 0
     prod       y = prod x                     dx_i = g prod_{j != i} x_j  (no division: zeros are fine)
     logsumexp  y = log sum exp x              dx = g exp(x - y)  (the softmax)
-    cumsum     y_i = sum_{j <= i} x_j         dx_i = sum_{j >= i} g_j
 
-max/min/argmax (reductions that pick an element) live in sort.py, beside sort and topk.
+max/min/argmax (reductions that pick an element) live in sort.py, beside sort and topk; the
+cumulative forms (cumsum, cumprod) in scan.py.
 """
 
 import warnings
@@ -150,18 +150,6 @@ class ProdDim(Prod):
     node = "ProdBackward1"
 
 
-class Cumsum(Function):
-    saved_inputs = {}
-
-    def forward(self, x, dim=0):
-        self.dim = dim
-        return x.cumsum(axis=dim, dtype=_accumulator(x))
-
-    def backward(self, g):
-        xp = self.xp
-        return (xp.flip(xp.flip(g, self.dim).cumsum(axis=self.dim), self.dim),)
-
-
 class Logsumexp(Function):
     saves_output = (0,)
 
@@ -240,15 +228,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
                         "at a time: x.prod(0).prod(0))")
     d = wrap_dim(dim, x.ndim)
     return into(out, ProdDim.apply(x, dim=d if x.ndim else None, keepdim=keepdim), "prod")
-
-
-def cumsum(input, dim, *, dtype=None, out=None):
-    """y_i = x_0 + ... + x_i along dim (torch.cumsum); integers and bools accumulate in int64."""
-    x = _sum_dtype(expect_tensor("cumsum", input), dtype)
-    d = wrap_dim(dim, x.ndim)
-    if x.ndim == 0:
-        return into(out, x.clone() if _accumulator(x) is None else x.long(), "cumsum")
-    return into(out, Cumsum.apply(x, dim=d), "cumsum")
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
