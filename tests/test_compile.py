@@ -13,7 +13,7 @@ from compile_helpers import OPTIMIZERS, assert_same_params, batches, make, progr
 from conftest import SIMULATED, host
 
 import minigrad as mg
-from minigrad import nn
+from minigrad import nn, profiler
 from minigrad.compile import fuse
 
 
@@ -43,6 +43,29 @@ def test_100_compiled_steps_are_bit_identical_to_eager(optimizer, fusion):
     assert all(s.get("step", 100) == 100 and "_scratch" not in s for s in opt.state.values())
     kernels = [i for i in replay.program.instrs if hasattr(i.fn, "bind")]
     assert bool(kernels) == (fusion == "fused" and fuse.enabled())
+
+
+def test_a_replay_under_the_profiler_times_its_calls_and_stays_exact():
+    eager_model, _, eager_step = make(optimizer="adam")
+    model, _, train_step = make(optimizer="adam")
+    step = mg.compile(train_step, fullgraph=True)
+    data = list(batches(5))
+    for x, y in data[:2]:  # the eager call, then the recording (inside a profile: its ops are real ones)
+        with profiler.profile() as prof:
+            step(x, y)
+        eager_step(x, y)
+        assert {"Linear", "AddmmBackward0"} <= {e.key for e in prof.key_averages()}
+    for x, y in data[2:]:
+        with profiler.profile() as prof:
+            loss = step(x, y)
+        np.testing.assert_array_equal(host(loss), host(eager_step(x, y)))
+        events = {e.key: e for e in prof.key_averages()}
+        whole = events.pop("compiled make.<locals>.train_step")
+        assert whole.count == 1 and "matmul" in events  # the replay's own calls, inside it:
+        assert not {"Linear", "AddmmBackward0"} & set(events)  # no Function ran
+        assert sum(e.cpu_time_total for e in events.values()) <= whole.cpu_time_total
+    assert_same_params(model, eager_model)
+    assert len(programs(step)) == 1
 
 
 def test_fused_loops_keep_numpy_semantics_for_signed_zeros_and_nan():

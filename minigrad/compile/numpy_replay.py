@@ -8,7 +8,7 @@ import numpy as np
 
 from . import fuse
 from .memory import allocate
-from .replay import Replay, call_executor, executor
+from .replay import Replay, call_executor, executor, label
 
 
 def lower(program):
@@ -16,11 +16,11 @@ def lower(program):
     if fuse.enabled():
         fuse.fuse(program)
     arrays = allocate(program, np)
-    steps = []
-    replay = Replay(program, np, steps)
+    steps, labels = [], []
+    replay = Replay(program, np, steps, labels)
     for instr in program.instrs:
-        if instr.kind == "call":
-            steps.append(call_executor(instr, replay))
-        elif instr.kind != "view":
-            steps.append(executor(instr, arrays, np))
+        if instr.kind == "view":
+            continue  # (views are made once, by allocate)
+        steps.append(call_executor(instr, replay) if instr.kind == "call" else executor(instr, arrays, np))
+        labels.append(label(instr))
     return replay

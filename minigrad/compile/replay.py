@@ -8,12 +8,18 @@ in). A replay therefore runs no Tensor, Function or graph code: a loop over boun
 
 Executors work for NumPy and CuPy alike (both have ufuncs with `out=`, `copyto`, the same methods);
 the backends choose how the loop runs (numpy_replay.py: plainly, cuda_graph.py: captured once).
+
+Under a recording profiler (minigrad.profiler / autograd.profiler) a replay runs no Function.apply for
+the profiler to time, so it times itself instead: the whole replay is one event named after the
+step ("compiled train_step"), each bound call inside it one event named after its array function
+("matmul", "fused", "add"), so that the profile shows where a compiled step's time goes.
 """
 
 import functools
 
 import numpy as np
 
+from ..autograd import profiler
 from ..inplace import clock
 from ..tensor import Tensor
 from .capture import _DATA
@@ -81,8 +87,10 @@ def _check(convert, array, expected, where):
 class Replay:
     """One program, ready to run: `replay(args, kwargs)` is the step, or raises GuardFailed."""
 
-    def __init__(self, program, xp, steps):
+    def __init__(self, program, xp, steps, labels=None):
         self.program, self.xp, self.steps = program, xp, steps
+        self.labels = labels  # each step's event name under a profiler (None: the replay is one event)
+        self.name = "compiled " + getattr(program.recording.fn, "__qualname__", "step")
         arrays = program.arrays
         self.inputs = [(pos, arrays[id(v)]) for pos, v in program.inputs]
         # storage outside the program that it reads or writes: the same arrays must be there
@@ -123,11 +131,20 @@ class Replay:
         return True
 
     def __call__(self, args, kwargs):
+        if profiler._active is not None:  # a profile records (see the module docstring)
+            with profiler.record_function(self.name):
+                return self.replay(args, kwargs)
+        return self.replay(args, kwargs)
+
+    def replay(self, args, kwargs):
         xp = self.xp
         updates = self.refresh()  # the optimizers' live numbers: guarded, into their slots
         for pos, buf in self.inputs:
             xp.copyto(buf, _DATA.__get__(args[pos] if isinstance(pos, int) else kwargs[pos]))  # static inputs
-        self.run()
+        if profiler._active is not None and self.labels is not None:
+            self.run_timed()
+        else:
+            self.run()
         self.commit(updates)  # (Adam's state["step"] = t, ...)
         self.set_grads()
         clock.writes += 1  # the in-place version rule (inplace.py): parameters were written
@@ -138,6 +155,11 @@ class Replay:
     def run(self):
         for step in self.steps:
             step()
+
+    def run_timed(self):
+        for step, label in zip(self.steps, self.labels):
+            with profiler.record_function(label):
+                step()
 
     def set_grads(self):
         for leaf, g in self.grads:
@@ -153,6 +175,11 @@ def _unpack(template, arrays):
     if isinstance(template, dict):
         return {k: _unpack(t, arrays) for k, t in template.items()}
     return template
+
+
+def label(instr):
+    """The profiler's name for instr's call: its array function's (a method's or a ufunc's) name."""
+    return getattr(instr.fn, "__name__", type(instr.fn).__name__)
 
 
 def call_executor(instr, replay):
