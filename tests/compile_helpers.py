@@ -28,7 +28,11 @@ def make(device="cpu", optimizer="sgd", dropout=0.0, seed=0):
     layers = [nn.Linear(12, 16), nn.ReLU()] + ([nn.Dropout(dropout)] if dropout else []) + [nn.Linear(16, 5)]
     model = nn.Sequential(*layers).to(device)
     opt = OPTIMIZERS[optimizer](model.parameters())
+    return model, opt, step_of(model, opt)
 
+
+def step_of(model, opt):
+    """The usual training step: zero_grad, forward, cross-entropy, backward, opt.step(); returns the loss."""
     def train_step(x, y):
         opt.zero_grad()
         loss = F.cross_entropy(model(x), y)
@@ -36,7 +40,7 @@ def make(device="cpu", optimizer="sgd", dropout=0.0, seed=0):
         opt.step()
         return loss
 
-    return model, opt, train_step
+    return train_step
 
 
 def batches(n, device="cpu", rows=32, seed=1):

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from compile_helpers import assert_same_params, batches, make, programs, run_both
+from compile_helpers import assert_same_params, batches, make, programs, run_both, step_of
 from conftest import host
 
 import minigrad as mg
@@ -117,16 +117,7 @@ class SignSGD(optim.Optimizer):
 def test_a_custom_optimizer_on_tensors_replays_from_the_tape_or_by_calling_it(count_on_self):
     def build():
         model, _, _ = make()
-        opt = SignSGD(model.parameters(), lr=0.05, count_on_self=count_on_self)
-
-        def train_step(x, y):
-            opt.zero_grad()
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss
-
-        return model, train_step
+        return model, step_of(model, SignSGD(model.parameters(), lr=0.05, count_on_self=count_on_self))
 
     eager_model, model, _, step = run_both(build, 30)
     assert_same_params(model, eager_model)
