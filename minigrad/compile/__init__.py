@@ -22,7 +22,10 @@ Semantics to know (those of CUDA graphs and jax.jit): Python side effects of the
 appending to a list, hooks) happen only in eager and recorded calls; Python numbers the step reads
 from your code are fixed at recording — pass values that change as tensor arguments (the
 optimizers' own numbers excepted, see above); tensors the step returns are fresh copies, but the
-`.grad` of parameters are the program's own buffers, refilled by every call.
+`.grad` of parameters are the program's own buffers, refilled by every call (a
+`record_function` range inside the step is such a side effect too). Under a recording profiler
+(minigrad.profiler) a replay is one event, "compiled <step's name>", with its array calls inside it;
+an eager or recorded call shows the ops it runs (replay.py).
 
 `compile(module)` compiles the module's forward in place (for inference: a forward whose result
 needs autograd stays eager) and returns the module, like `nn.Module.compile()` in PyTorch.
