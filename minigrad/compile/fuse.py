@@ -38,11 +38,15 @@ def enabled():
 def fuse(program):
     """Rewrite program.instrs: each run of >= 2 fusable instructions becomes one kernel call."""
     instrs, out, n = program.instrs, [], 0
+    last_use = {}  # buffer -> index of the last instruction reading or writing it (what a kernel must store)
+    for k, instr in enumerate(instrs):
+        for v in list(_values_in((instr.args, instr.kwargs))) + instr.writes:
+            last_use[v.buffer] = k
     while n < len(instrs):
         run, views = _run(instrs, n)
         if len(run) >= 2:
             out += views  # (rebuilt once when planning: they need not be next to their uses)
-            out.append(kernel_instr(program, instrs, n + len(run) + len(views), run))
+            out.append(kernel_instr(program, last_use, n + len(run) + len(views), run))
             n += len(run) + len(views)
         else:
             out.append(instrs[n])

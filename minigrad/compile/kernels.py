@@ -114,11 +114,10 @@ def _pairwise(acc, row, dtype):
             "    while c < C:", f"        {acc} = {z}({acc} + {row}[c])", "        c += 1"]
 
 
-def kernel_instr(program, instrs, end, run):
-    """One Instr calling a generated kernel for `run`, whose last instruction is instrs[end - 1]."""
-    after = instrs[end:]
-    used_after = {v.buffer for i in after for v in list(_values_in((i.args, i.kwargs))) + i.writes}
-    used_after |= {v.buffer for v in program.outputs}
+def kernel_instr(program, last_use, end, run):
+    """One Instr calling a generated kernel for `run`, whose last instruction is the program's
+    instruction end - 1; last_use: buffer -> index of the last instruction that reads or writes it."""
+    used_after = {b for b, k in last_use.items() if k >= end} | {v.buffer for v in program.outputs}
     first = reduction(run[0])
     shape = tuple(first[0].shape) if first else elementwise(run[0])[3]
     # one kernel parameter per buffer: passing an array twice (read and written) would keep LLVM
