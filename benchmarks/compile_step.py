@@ -4,10 +4,12 @@ and JAX's jitted step, at mlp_step.py's three sizes, in time and in memory.
     python benchmarks/compile_step.py [--sizes digits mnist wide] [--rounds N] [--cpu-time]
 
 NumPy, eager and compiled minigrad run in one process, timed in alternating blocks (their ratios are
-the numbers to trust on a noisy machine), beside the floor's GEMM calls alone ("GEMMs / floor": the
-ratio no replay that calls the same GEMMs can go below); JAX (`pip install "jax[cpu]"`, a benchmark-only dependency)
-runs in a process of its own, because its thread pool and OpenBLAS's slow each other down when they
-share one — so ratios to JAX compare processes, and carry their spread. Rounds repeat everything.
+the numbers to trust on a noisy machine), beside the floor's GEMM calls alone, each allocating its
+result as the floor's do ("GEMMs / floor": a replay calling the same GEMMs goes below it only by what
+writing into planned buffers saves, the page faults of fresh results at wide); JAX
+(`pip install "jax[cpu]"`, a benchmark-only dependency) runs in a process of its own, because its
+thread pool and OpenBLAS's slow each other down when they share one — so ratios to JAX compare
+processes, and carry their spread. Rounds repeat everything.
 
 Memory counts what a step holds between calls plus the peak of what it allocates during one
 (tracemalloc): the floor holds nothing; eager minigrad holds the gradients and SGD's work buffers; a
@@ -187,7 +189,7 @@ def main():
         spread = {n: (statistics.median(v), min(v), max(v)) for n, v in ratio.items()}
         agree = all(np.allclose(rounds[0]["numpy"]["losses"], rounds[0][n]["losses"], rtol=1e-4) for n in local[:-1])
         line = f"{size:7} {statistics.median(r['numpy']['ms'] for r in rounds):9.3f}"
-        for n in local[1:]:  # (GEMMs / floor: the best any replay of the floor's own GEMM calls can do)
+        for n in local[1:]:  # (GEMMs / floor: about the best a replay of the floor's own GEMM calls can do)
             med, lo, hi = spread[n]
             line += f" {med:6.3f} ({lo:.2f}-{hi:.2f})"
         if has_jax:
