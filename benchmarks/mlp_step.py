@@ -1,13 +1,15 @@
 """One MLP training step (forward, cross-entropy, backward, SGD) in minigrad, in hand-written NumPy
 (the floor: the same arithmetic, nothing skipped) and in PyTorch eager when it is installed.
 
-    python benchmarks/mlp_step.py [--sizes digits mnist wide] [--rounds N]
+    python benchmarks/mlp_step.py [--sizes digits mnist wide] [--rounds N] [--cpu-time]
 
 NumPy and minigrad are timed in one process, interleaved in alternating blocks of steps, so that
 machine noise hits both alike (on this VM a whole process can run ~1.5x slower than the next one; the
 ratio of the two, measured side by side, stays put). PyTorch runs in a process of its own: its OpenMP
 threads and OpenBLAS's threads spin after each call and slow whichever framework runs next in the same
 process (we measured a 100x slowdown of the digits step when they shared one). Rounds repeat both.
+With --cpu-time every framework runs one thread and is timed by that thread's CPU time: on a machine
+that other processes load, wall time also counts their time slices; CPU time does not.
 
 Peak memory is the working set of one step (activations, gradients, temporaries): tracemalloc's
 peak during a warm step for NumPy and minigrad, and for all three the rise of the RSS high-water
@@ -17,9 +19,11 @@ mark over the first step (PyTorch's allocator is invisible to tracemalloc).
 import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
+import time
 import tracemalloc
 
 import numpy as np
@@ -161,37 +165,70 @@ def memory_child(name, size):
     return {"rss": rss, "tracemalloc": traced}
 
 
-def time_child(names, size, repeats, blocks=20):
+def time_child(names, size, repeats, blocks=20, steppers=STEPPERS, clock="wall"):
     """Median ms per step of each framework in `names`, timed in alternating blocks of steps so that
-    machine noise hits all of them alike; plus each one's first losses (they must agree)."""
-    steps = {n: STEPPERS[n](size) for n in names}
-    losses = {n: [steps[n]() for _ in range(3)] for n in names}  # the same data and weights each
+    machine noise hits all of them alike; each one's ratio to the first, block by block (the noise
+    cancels); and each one's first losses (they must agree; a stepper that already took `done` steps
+    while it was built is compared at the same step). clock="cpu": each block's CPU time of this
+    thread per step (run with one BLAS thread: see arguments())."""
+    steps = {n: steppers[n](size) for n in names}
+    done = {n: getattr(steps[n], "done", 0) for n in names}
+    losses = {n: [steps[n]() for _ in range(3 + max(done.values()) - done[n])][-3:] for n in names}
     for n in names:
         warm_up(steps[n])
     samples = {n: [] for n in names}
+    per_block = max(repeats // blocks, 1)
     for _ in range(blocks):
         for n in names:
-            samples[n].append(median_seconds(steps[n], max(repeats // blocks, 1), warmup_seconds=0))
-    return {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n]} for n in names}
+            samples[n].append(median_seconds(steps[n], per_block, warmup_seconds=0) if clock == "wall"
+                              else cpu_seconds(steps[n], per_block))
+    return {n: {"ms": statistics.median(samples[n]) * 1e3, "losses": losses[n],
+                "ratios": [a / b for a, b in zip(samples[n], samples[names[0]])]} for n in names}
 
 
-def run_child(*args):
-    out = subprocess.run([sys.executable, __file__, "--child", *map(str, args)],
-                         capture_output=True, text=True, check=True).stdout
+def cpu_seconds(fn, repeats):
+    """CPU time of this thread per call of fn(), over `repeats` calls: with one BLAS thread, the work
+    of the step itself, whatever else the machine runs (preemption by other processes is not counted)."""
+    t0 = time.thread_time()
+    for _ in range(repeats):
+        fn()
+    return (time.thread_time() - t0) / repeats
+
+
+def run_child(*args, script=__file__, env=None):
+    out = subprocess.run([sys.executable, script, "--child", *map(str, args)], capture_output=True, text=True,
+                         check=True, env=None if env is None else {**os.environ, **env}).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main():
+def arguments():
+    """The command line the step benchmarks share (this one and compile_step.py)."""
     p = argparse.ArgumentParser()
     p.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     p.add_argument("--rounds", type=int, default=3, help="alternations of the frameworks per size")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time by CPU time with one BLAS thread (steadier on a loaded machine) instead of wall time")
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    args = p.parse_args()
+    return p.parse_args()
+
+
+def clock_of(args):
+    """(clock, environment of the timing children) for the command line's --cpu-time."""
+    return ("cpu", {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}) if args.cpu_time else ("wall", None)
+
+
+def serve_child(child, measures):
+    """Run one measurement in this (child) process and print it: measures[mode](names, size, *rest)."""
+    mode, names, size, *rest = child
+    print(json.dumps(measures[mode](names, size, *rest)))
+
+
+def main():
+    args = arguments()
     if args.child:
-        mode, names, size, *repeats = args.child
-        if mode == "memory":
-            return print(json.dumps(memory_child(names, size)))
-        return print(json.dumps(time_child(names.split(","), size, int(repeats[0]))))
+        return serve_child(args.child, {"memory": memory_child, "time": lambda names, size, repeats, clock: time_child(
+            names.split(","), size, int(repeats), clock=clock)})
+    clock, env = clock_of(args)
     names = available()
     # NumPy and minigrad share a process (both are NumPy: one thread pool); PyTorch gets its own.
     groups = [["numpy", "minigrad"]] + ([["torch"]] if "torch" in names else [])
@@ -208,7 +245,7 @@ def main():
         for _ in range(args.rounds):
             r = {}
             for g in groups:
-                r.update(run_child("time", ",".join(g), size, repeats))
+                r.update(run_child("time", ",".join(g), size, repeats, clock, env=env))
             rounds.append(r)
         ms = {n: statistics.median(r[n]["ms"] for r in rounds) for n in names}
         # the floor ratio pairs the two frameworks timed side by side in the same process

@@ -4,6 +4,7 @@
     python examples/train_mlp.py --device cuda --hidden 256 128 --optimizer sgd --lr 0.05
     python examples/train_mlp.py --mnist-dir ~/data/mnist --epochs 5
     python examples/train_mlp.py --epochs 10 --save ckpt.safetensors   # then --resume ckpt.safetensors
+    python examples/train_mlp.py --compile                      # the step recorded once, then replayed
     mpiexec -n 4 python examples/train_mlp.py                   # data-parallel: 4 ranks, one shard each
 
 Everything a framework user expects is here: a seeded split, a DataLoader, Sequential(Linear, ReLU,
@@ -47,6 +48,8 @@ def parse_args(argv=None):
     p.add_argument("--resume", help="continue from a checkpoint written by --save")
     p.add_argument("--plot", help="write a PNG of loss and accuracy per epoch here")
     p.add_argument("--quiet", action="store_true", help="no progress bars or per-epoch lines")
+    p.add_argument("--compile", action="store_true",
+                   help="record the training step once and replay it (mg.compile); same results, faster")
     if launched_rank() != 0:  # under mpiexec every rank parses the same line: rank 0 alone reports it
         p.error = lambda message: p.exit(2)
     return p.parse_args(argv)
@@ -216,6 +219,16 @@ def fit(args, device, data, model, opt, ckpt, log):
         log(f"resumed from {args.resume} after epoch {ckpt['epoch']}")
     net = model if ranks == 1 else DistributedDataParallel(model)
 
+    def train_step(xb, yb):
+        """One optimisation step; returns the loss and the logits (for the running accuracy)."""
+        logits = net(xb)
+        loss = F.cross_entropy(logits, yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss, logits.detach()
+
+    step_fn = mg.compile(train_step) if args.compile else train_step
     train_set = TensorDataset(*splits["train"])
     for epoch in range(start, args.epochs + 1):
         t0 = time.perf_counter()
@@ -223,11 +236,7 @@ def fit(args, device, data, model, opt, ckpt, log):
                    disable=args.quiet or not lead, unit="batch")
         seen, loss_sum, correct = 0, 0.0, 0
         for step, (xb, yb) in enumerate(bar):
-            logits = net(xb)
-            loss = F.cross_entropy(logits, yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+            loss, logits = step_fn(xb, yb)
             seen += len(yb)
             loss_sum += loss.item() * len(yb)
             correct += int((logits.argmax(dim=1) == yb).sum().item())

@@ -16,7 +16,7 @@ from .amp import autocast
 from .ao import quantization as _quantization  # noqa: E402,F401  (makes minigrad.ao.quantization an attribute)
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .backend import Device, device
-from .compiler import compile
+from .compile import compile
 # ---- the functional forms of the tensor ops (torch.add, torch.cat, ...), one line per ops/ file
 from . import linalg, return_types
 from .ops.arith import add, div, divide, floor_divide, mul, multiply, neg, negative, pow, sub, subtract, true_divide
