@@ -51,13 +51,15 @@ def class_targets(t, n_classes, ignore_index, check):
     here, so the mask is made only when some row is ignored (a GPU always makes it: backend/cuda.py)."""
     if t.size == 0:
         return t, None
-    lo, hi, keep = int(t.min()), int(t.max()), None
+    # lo and hi stay 0-d arrays: only yes/no answers are read, so a compiled step (which guards on what it
+    # reads) keeps one program for every batch of good targets, whatever their min and max
+    lo, hi, keep = t.min(), t.max(), None
     if lo <= ignore_index <= hi:  # some rows may be ignored: class 0, weight 0
         keep = t != ignore_index
         t = xp.where(keep, t, 0)
-        lo, hi = int(t.min()), int(t.max())
+        lo, hi = t.min(), t.max()
     if lo < 0 or hi >= n_classes:
-        raise check.exception(lo if lo < 0 else hi, 0, n_classes)
+        raise check.exception(int(lo if lo < 0 else hi), 0, n_classes)
     return t, keep
 
 

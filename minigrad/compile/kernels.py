@@ -175,7 +175,7 @@ def kernel_instr(program, last_use, end, run):
             phases.append([])
             continue
         name, args, out, _ = elementwise(instr)
-        kinds = [a.dtype if isinstance(a, Value) else type(a) for a in args]
+        kinds = [a.dtype if isinstance(a, (Value, np.generic)) else type(a) for a in args]  # (NumPy scalars: strong)
         dtypes = _loop_dtypes(instr.fn, name, kinds, out.dtype)
         expr = _EXPR[name].format(*[operand(a, d) for a, d in zip(args, dtypes)])
         reg = f"v{len(phases)}_{len(phases[-1])}"
