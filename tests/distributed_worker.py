@@ -107,6 +107,23 @@ def no_sync_equals_big_batch():
     return {"synced": synced, "local_before_sync": unsynced, "backward_after_no_sync_forward": late}
 
 
+def repeated_sums():
+    """DDP's bucket exchange: one array summed again and again reuses one request; another array gets its own."""
+    group, rank, size = dist._current(), dist.get_rank(), dist.get_world_size()
+    bucket, other = np.full(1000, rank + 1.0), np.full(3, 1.0)
+    requests, sums = [], []
+    for _ in range(3):
+        request = group.start_all_reduce(bucket)
+        group.wait([request], "test")
+        requests.append(request)
+        sums.append(bucket[:2].tolist())
+        bucket[:] = rank + 1.0
+    request = group.start_all_reduce(other)
+    group.wait([request], "test")
+    return {"sums": sums, "other": other.tolist(), "one request": all(r is requests[0] for r in requests),
+            "its own": request is not requests[0], "persistent": group._persistent_collectives}
+
+
 def collectives():
     rank, size = dist.get_rank(), dist.get_world_size()
     out = {}
@@ -178,6 +195,8 @@ def main():
         result = no_sync_equals_big_batch()
     elif scenario == "collectives":
         result = collectives()
+    elif scenario == "repeated_sums":
+        result = repeated_sums()
     elif scenario == "different_models":
         DDP(build(seed=0) if dist.get_rank() == 0 else nn.Linear(6, 3).double())
         result = "no error"

@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 import zlib
 
 import numpy as np
@@ -53,6 +54,8 @@ class MPIGroup:
         self.check = os.environ.get("MINIGRAD_DISTRIBUTED_DEBUG", "").upper() != "OFF"
         self._signature = np.zeros(2, dtype=np.int64)
         self._hashes = {}  # (call, shape, dtype) -> its crc32
+        self._persistent_collectives = MPI.Get_version() >= (4, 0) and hasattr(self.comm, "Allreduce_init")
+        self._persistent = {}  # id(array) -> (weak reference to it, its persistent all-reduce request)
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="minigrad-distributed-watchdog", daemon=True)
         self._watchdog.start()
@@ -61,6 +64,9 @@ class MPIGroup:
         """Stop the watchdog and free the communicator (destroy_process_group)."""
         self._stop.set()
         self._watchdog.join()
+        for _, request in self._persistent.values():
+            request.Free()
+        self._persistent.clear()
         self.comm.Free()
 
     def abort(self):
@@ -134,8 +140,27 @@ class MPIGroup:
             tensor._mark_written()
 
     def start_all_reduce(self, array):
-        """Begin a non-blocking sum of a host array over ranks; `wait` on the returned request."""
-        return self.comm.Iallreduce(self.MPI.IN_PLACE, array, self.MPI.SUM)
+        """Begin a non-blocking sum of a host array over ranks; `wait` on the returned request.
+
+        An array summed again and again (DDP's buckets) gets one persistent request (MPI-4's
+        Allreduce_init), made on its first sum and started on every later one: MPICH's Iallreduce
+        allocates its schedule's temporary buffers on every call, ~2x the message in fresh pages (1336
+        page faults per step for a 2.7 MB bucket, which made each DDP step 1.6x slower); a persistent
+        request allocates them once. MPI libraries older than MPI-4 get Iallreduce."""
+        if not self._persistent_collectives:
+            return self.comm.Iallreduce(self.MPI.IN_PLACE, array, self.MPI.SUM)
+        entry = self._persistent.get(id(array))
+        if entry is None or entry[0]() is not array:  # (an id can be reused by a new array)
+            self._free_dead_requests()
+            entry = self._persistent[id(array)] = (weakref.ref(array),
+                                                   self.comm.Allreduce_init(self.MPI.IN_PLACE, array, self.MPI.SUM))
+        entry[1].Start()
+        return entry[1]
+
+    def _free_dead_requests(self):
+        """Free the persistent requests whose arrays are gone (inactive: nothing reads those buffers)."""
+        for key in [k for k, (ref, _) in self._persistent.items() if ref() is None]:
+            self._persistent.pop(key)[1].Free()
 
     def wait(self, requests, what):
         self._run(what, None, self.MPI.Request.Waitall, requests)
