@@ -109,7 +109,7 @@ def no_sync_equals_big_batch():
 
 def repeated_sums():
     """DDP's bucket exchange: one array summed again and again reuses one request; another array gets its own."""
-    group, rank, size = dist._current(), dist.get_rank(), dist.get_world_size()
+    group, rank = dist._current(), dist.get_rank()
     bucket, other = np.full(1000, rank + 1.0), np.full(3, 1.0)
     requests, sums = [], []
     for _ in range(3):

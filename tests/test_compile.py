@@ -299,3 +299,28 @@ def test_cuda_graph_replay_equals_eager():
     if not mg.cuda.is_available() or SIMULATED:
         pytest.skip("needs a real CUDA GPU")
     test_compiled_step_on_every_device("cuda")
+
+
+def test_gradients_accumulated_across_calls_as_eagerly():
+    """A step without zero_grad adds into .grad when one is there, and makes it when it is None."""
+    w = mg.ones(2, requires_grad=True)
+    step = mg.compile(lambda x: (w * x).sum().backward())
+    x = mg.tensor([1.0, 2.0])
+    for _ in range(4):  # two micro-batches per "optimizer step"
+        w.grad = None
+        step(x)
+        step(x)
+        assert w.grad.tolist() == [2.0, 4.0]
+
+
+def test_a_parameter_frozen_after_recording_stays_frozen():
+    model, opt, train_step = make()
+    eager_model, eager_opt, eager_step = make()
+    step = mg.compile(train_step, fullgraph=True)
+    data = list(batches(6))
+    for i, (x, y) in enumerate(data):
+        if i == 3:  # requires_grad_(False): no .grad, so the optimizer skips it
+            model[0].weight.requires_grad_(False)
+            eager_model[0].weight.requires_grad_(False)
+        np.testing.assert_array_equal(host(step(x, y)), host(eager_step(x, y)))
+    assert_same_params(model, eager_model)

@@ -1,6 +1,6 @@
 """One recording run: the step called once for real, with the hooks that put its arrays on a tape.
 
-While `record` runs (and only then, and only in its thread), five things are swapped in and put back
+While `record` runs (and only then, and only in its thread), six things are swapped in and put back
 afterwards, so that every array the step touches is a `Traced` (trace.py):
 
 * `Tensor._data` becomes a property: reading a tensor's storage hands out its Traced (a tensor made
@@ -13,7 +13,9 @@ afterwards, so that every array the step touches is a `Traced` (trace.py):
   (scalars.py) and its raw work arrays are traced too, so the update is replayed from the tape with
   live hyper-parameters and step counts;
 * `Module.__call__` notes each module called and its `training` flag (forward reads it in Python:
-  Dropout, BatchNorm), so that a replay after `model.eval()` records the eval program instead.
+  Dropout, BatchNorm), so that a replay after `model.eval()` records the eval program instead;
+* the `.grad` setter notes which tensors' gradients the step assigned (zero_grad's None): a leaf whose
+  .grad the step made afresh without clearing it first was None on entry, and must be on replay.
 
 What the step did besides arrays — which leaves got which `.grad`, what it returned — is read off
 afterwards (`Recording.grads`, `Recording.result`).
@@ -34,6 +36,7 @@ from .trace import Instr, Tracer
 from .traced import Traced, TracingXP
 
 _DATA = Tensor.__dict__["_data"]  # the slot that holds a tensor's array
+_GRAD = Tensor.__dict__["grad"]  # the .grad property
 _NUMPY = Tensor.numpy
 _CALL = Module.__call__
 
@@ -50,6 +53,7 @@ class Recording:
         self.calls = []  # optimizers.Call of every opt.step() and scheduler.step(), in order
         self.result = None
         self.refusal = None  # a reason found before any array was traced
+        self.grads_set = set()  # ids of tensors whose .grad the step assigned (zero_grad's None)
 
     # ---------------------------------------------------------------- hooks
     def bind_to(self, where):
@@ -114,6 +118,11 @@ class Recording:
             self.tracer and self.tracer.refuse("the step re-seeds a generator (manual_seed inside the step)")
         generator.__dict__["rng"] = value
 
+    def _set_grad(self, t, value):
+        if threading.get_ident() == self.thread:
+            self.grads_set.add(id(t))
+        _GRAD.__set__(t, value)
+
     def _call(self, module, *args, **kwargs):
         if threading.get_ident() == self.thread:
             self.modules.setdefault(id(module), (module, module.training))
@@ -128,6 +137,7 @@ class Recording:
         originals = {c: c.__dict__["step"] for c in hooks}  # the bases' step, and subclasses' own
         Tensor._data = property(self._get, self._set)
         Tensor.numpy = lambda t: self._numpy(t)
+        Tensor.grad = property(_GRAD.fget, self._set_grad, doc=_GRAD.__doc__)
         Generator.rng = property(self._rng, self._set_rng)
         Module.__call__ = lambda m, *args, **kwargs: self._call(m, *args, **kwargs)
         for c, record in hooks.items():
@@ -138,6 +148,7 @@ class Recording:
         finally:
             Tensor._data = _DATA
             Tensor.numpy = _NUMPY
+            Tensor.grad = _GRAD
             del Generator.rng
             Module.__call__ = _CALL
             for c, original in originals.items():

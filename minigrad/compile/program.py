@@ -32,6 +32,8 @@ class Program:
         self.inputs = recording.inputs  # [(argument position, Value)]
         self.outputs = []  # Values the caller or Python state sees after the step
         self.grads = []  # (leaf, Value or None or the same grad tensor)
+        self.fresh_grads = []  # leaves whose .grad the program makes anew: None on entry, as recorded
+        self.requires_grad = [(t, t.requires_grad) for t, _ in recording.touched.values()]  # guarded
         self.optimizer_guards = []  # (optimizer, its cheap state key at the end of recording)
         self.scratch = []  # (state dict, key) of work arrays the program replaced
 
@@ -109,6 +111,10 @@ def _collect_outputs(program):
             continue
         t = traced.get(id(_DATA.__get__(grad)))
         program.grads.append((leaf, grad if t is None or t._v.kind == "external" else t._v))
+        if program.grads[-1][1] is not grad and id(leaf) not in program.recording.grads_set:
+            # backward made this .grad without the step clearing it: it was None when the step began; a
+            # replay with a .grad there would drop it where backward accumulates into it (re-record)
+            program.fresh_grads.append(leaf)
     program.outputs = [v for _, v in program.grads if hasattr(v, "kind")]
     program.result = _template(program.recording.result, traced, program.outputs)
 

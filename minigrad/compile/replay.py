@@ -113,9 +113,11 @@ class Replay:
         scalars = Refresh(program.tracer.scalars, program.slots, GuardFailed)
         self.refresh, self.commit = scalars.refresh, scalars.commit
         self.same_grads = [(leaf, g) for leaf, g in program.grads if isinstance(g, Tensor)]
+        self.fresh_grads, self.requires_grad = program.fresh_grads, program.requires_grad
 
     def check(self):
-        """The guards that need no computing: the same storage, optimizers, train/eval modes, grad tensors."""
+        """The guards that need no computing: the same storage, optimizers, train/eval modes, grad tensors,
+        requires_grad flags."""
         for t, array in self.externals:
             if _DATA.__get__(t) is not array:
                 return False
@@ -127,6 +129,12 @@ class Replay:
                 return False
         for leaf, g in self.same_grads:
             if leaf._grad is not g:
+                return False
+        for leaf in self.fresh_grads:
+            if leaf._grad is not None:
+                return False
+        for t, requires_grad in self.requires_grad:  # requires_grad_(False) freezes a parameter
+            if t.requires_grad is not requires_grad:
                 return False
         return True
 
