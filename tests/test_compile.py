@@ -324,3 +324,27 @@ def test_a_parameter_frozen_after_recording_stays_frozen():
             eager_model[0].weight.requires_grad_(False)
         np.testing.assert_array_equal(host(step(x, y)), host(eager_step(x, y)))
     assert_same_params(model, eager_model)
+
+
+def test_a_one_column_output_is_bit_identical_to_eager():
+    """A regression head's (N, 1) bias gradient: NumPy sums one column pairwise, as a contiguous line."""
+    def build():
+        mg.manual_seed(3)
+        model = nn.Linear(5, 1)
+        opt = mg.optim.SGD(model.parameters(), lr=0.1)
+
+        def train_step(x, y):
+            opt.zero_grad()
+            loss = mg.nn.functional.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+        return model, train_step
+
+    (eager_model, eager_step), (model, train_step) = build(), build()
+    step = mg.compile(train_step, fullgraph=True)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x, y = (mg.tensor(rng.standard_normal(s).astype(np.float32)) for s in ((16, 5), (16, 1)))
+        np.testing.assert_array_equal(host(step(x, y)), host(eager_step(x, y)))
+    assert_same_params(model, eager_model)

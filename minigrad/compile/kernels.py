@@ -89,8 +89,10 @@ def reduction(instr, shape=None):
     if (len(args) > 2 or set(kw) - {"axis", "keepdims", "dtype"} or not isinstance(x, Value) or len(x.shape) != 2
             or x.dtype.kind != "f" or not _contiguous(x) or shape is not None and tuple(x.shape) != shape):
         return None
-    if name == "sum" and axis in (0, (0,)) and not kw.get("keepdims"):
-        return x, "sum0"  # NumPy adds the rows one after another: so can we (not so along a row)
+    if name == "sum" and axis in (0, (0,)) and not kw.get("keepdims") and x.shape[1] > 1:
+        # NumPy adds the rows one after another: so can we (not so along a row, nor down one column,
+        # which NumPy sums as a contiguous line, pairwise: a (N, 1) bias gradient stays NumPy's call)
+        return x, "sum0"
     if name in ("max", "min") and axis in (1, -1, (1,), (-1,)) and kw.get("keepdims"):
         return x, name + "1"  # exact in any order
     if name == "sum" and axis in (1, -1, (1,), (-1,)) and kw.get("keepdims") and x.shape[1] <= PAIRWISE_BLOCK:
