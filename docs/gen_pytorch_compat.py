@@ -234,6 +234,13 @@ DIFFERENCES = [
     " its forward derived (`cross_entropy`'s softmax) raises NotImplementedError naming the op, where PyTorch"
     " has a hand-written double backward (`nll_loss(log_softmax(x))` is the same loss and supports it);"
     " `cumprod`'s second derivative raises too (PyTorch switches to an O(n²) formula for it).",
+    "- `compile` records a step once and replays it, with the semantics of CUDA graphs and jax.jit rather"
+    " than TorchDynamo's: Python numbers the step reads from globals, closures, attributes or containers are"
+    " fixed when it is recorded (pass values that change as arguments or tensors; the optimizers' own"
+    " numbers are read live), Python side effects (prints, appends, hooks) happen only in the eager and"
+    " recorded calls, and the parameters' `.grad` are the program's buffers, refilled by every call. Shapes,"
+    " dtypes, devices, grad modes, train/eval flags, requires_grad and values the step reads out of tensors"
+    " are guarded; the first run in a process also compiles the fused loops with Numba (1-3 s).",
     "- Inference tensors are the results of ops run under `inference_mode()` (factories there make normal"
     " tensors), and saving one in a graph is refused when that graph's backward runs, not when it is recorded.",
     "- Custom Functions: `ctx.mark_dirty` (in-place custom forwards), `jvp`/`vmap` and `is_grads_batched` are"
