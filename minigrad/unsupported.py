@@ -17,6 +17,7 @@ so no suggestion is computed and the message above is what users see. (`from min
 Conv2d` still reads "cannot import name 'Conv2d'": Python replaces the error for from-imports.)
 """
 
+import importlib
 import sys
 
 # (substrings of a missing name, lower-cased) -> why the feature is out of scope
@@ -49,6 +50,11 @@ def module_getattr(module_name, torch_name):
     def __getattr__(name):
         if name.startswith("_"):  # dunders and private names that tools probe for: the plain error
             raise AttributeError(f"module '{module_name}' has no attribute '{name}'", obj=sys.modules[module_name])
+        try:  # a submodule not imported yet (`mg.viz` without `import minigrad.viz`), as PEP 562 allows
+            return importlib.import_module(f"{module_name}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{module_name}.{name}":  # the submodule exists but an import inside it failed
+                raise
         raise missing(module_name, torch_name, name)
 
     return __getattr__

@@ -14,6 +14,7 @@ outputs is one node with one arrow per output, as in PyTorch. Draw before backwa
 the graph it walks (unless retain_graph=True).
 """
 
+import os
 import shutil
 import subprocess
 
@@ -49,11 +50,12 @@ def _producer(t):
     return fn, None
 
 
-def draw_graph(tensor, params=None, path=None, format="svg"):
+def draw_graph(tensor, params=None, path=None, format=None):
     """The graph that produced `tensor`, as DOT text. params: {name: tensor} to label leaves (e.g.
     dict(model.named_parameters())). With `path`, also write it there: DOT for format="dot", else
     rendered by Graphviz's `dot` to that format ("svg", "png", ...; a RuntimeError says what to
-    install when `dot` is missing)."""
+    install when `dot` is missing). format=None takes it from the path's suffix (graph.png: PNG),
+    SVG for a path without one."""
     names = {id(t): n for n, t in (params or {}).items()}
     lines = ["digraph autograd {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];',
              '  edge [fontname="Helvetica", fontsize=9];']
@@ -95,7 +97,7 @@ def draw_graph(tensor, params=None, path=None, format="svg"):
     lines.append("}")
     dot = "\n".join(lines) + "\n"
     if path is not None:
-        _write(dot, path, format)
+        _write(dot, path, format or os.path.splitext(os.fspath(path))[1].lstrip(".").lower() or "svg")
     return dot
 
 

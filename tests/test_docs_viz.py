@@ -4,6 +4,8 @@ multi-output custom Function joined to their node, clear errors, and SVG where G
 
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -104,3 +106,13 @@ def test_renders_svg_with_dot(tmp_path):
     assert "SinCosBackward" in svg and "MulBackward0" in svg and "output 1 (2, 3)" in svg
     with pytest.raises(RuntimeError, match="could not write nosuchformat"):
         draw_graph(s, path=tmp_path / "g.x", format="nosuchformat")
+    draw_graph(s, path=tmp_path / "g.png")  # the format from the suffix
+    assert (tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_viz_is_there_without_importing_it():
+    code = "import minigrad as mg; x = mg.ones(2, requires_grad=True); print(mg.viz.draw_graph((x * 2).sum())[:7])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "digraph", out.stderr
+    with pytest.raises(AttributeError, match="minigrad does not implement torch.nosuchthing"):
+        _ = mg.nosuchthing
