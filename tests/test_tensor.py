@@ -84,6 +84,8 @@ def test_broadcast_errors_name_the_op_and_both_shapes():
         mg.randn(2, 3) + mg.randn(4, 3)
     with pytest.raises(ValueError, match=r"mul: shapes \(2, 3\) and \(2,\) cannot be broadcast"):
         mg.randn(2, 3) * mg.randn(2)
+    with pytest.raises(RuntimeError, match="cannot be broadcast"):  # what PyTorch raises, for ported code
+        mg.randn(3, 4) + mg.randn(5, 6)
 
 
 def test_reshape_and_dim_errors():

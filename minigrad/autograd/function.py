@@ -91,7 +91,7 @@ class Function:
                 with fn.guard:
                     out = raw = fn.forward(*arrays, **options)
         except ValueError as e:  # NumPy's own complaint (e.g. shapes that don't broadcast): say which op
-            raise ValueError(_explain(cls, e, arrays)) from None
+            raise ShapeError(_explain(cls, e, arrays)) from None
         if out.ndim == 0:
             out = fn.device.xp.asarray(out)  # NumPy turns 0-d results into scalars: keep arrays
         recorded = recording() and True in needs_grad and cls.differentiable
@@ -224,6 +224,11 @@ def refuse_saved_inference(fn):
                     f"{tuple(a.shape)}) was made under inference_mode(). Make a normal tensor with .clone() outside "
                     "inference mode, or compute it under no_grad() instead of inference_mode()"
                 )
+
+
+class ShapeError(ValueError, RuntimeError):
+    """Operands an op cannot combine (shapes that do not broadcast, ...): a RuntimeError, as PyTorch
+    raises, and a ValueError, as NumPy does."""
 
 
 def _explain(cls, error, arrays):
