@@ -141,7 +141,7 @@ def test_truncated_and_corrupt_files_are_refused(tmp_path):
 
 
 def test_save_refuses_unstorable_objects(tmp_path):
-    with pytest.raises(TypeError, match="cannot store a set"):
+    with pytest.raises(TypeError, match="cannot store an object of type set"):
         mg.save({"x": {1, 2}}, tmp_path / "x.safetensors")
 
 
@@ -464,3 +464,10 @@ def test_stale_temp_files_of_killed_saves_are_cleaned(tmp_path):
     assert other.exists()  # not ours: untouched
     if (tmp_path / "big.pt").exists():  # the destination is a whole checkpoint (old or new), never half
         assert mg.load(tmp_path / "big.pt")["w"].shape == (20_000_000,)
+
+
+def test_a_text_file_is_called_not_safetensors_not_truncated(tmp_path):
+    path = tmp_path / "passwd"
+    path.write_text("root:x:0:0:root:/root:/bin/bash\n" * 40)
+    with pytest.raises(CheckpointError, match=r"not a safetensors file: .* b'root:x:0'"):
+        mg.load(path)

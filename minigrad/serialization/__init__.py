@@ -67,8 +67,8 @@ def _encode(obj, name, tensors, depth=0):
         raise TypeError(f"save: cannot store a whole {type(obj).__name__} (PyTorch pickles it, which minigrad "
                         f"never does); save its state instead: minigrad.save(model.state_dict(), path), and "
                         f"load it into a new {type(obj).__name__} with model.load_state_dict(minigrad.load(path))")
-    raise TypeError(f"save: cannot store a {type(obj).__name__}; checkpoints hold tensors, numbers, strings, "
-                    "None, and dicts/lists/tuples of them")
+    raise TypeError(f"save: cannot store an object of type {type(obj).__name__}; checkpoints hold tensors, numbers, "
+                    "strings, None, and dicts/lists/tuples of them")
 
 
 def _host(t, name):

@@ -83,7 +83,11 @@ def read_header(f, size):
     if n is None:
         problem = f"truncated: it has {size} bytes, fewer than the 8-byte header length"
     elif n > MAX_HEADER or 8 + n > size:
-        problem = f"its header length field says {n} bytes but the file has {size}: truncated or not safetensors"
+        if f.read(1) == b"{":  # a JSON header follows: a real checkpoint, cut short
+            problem = f"its header length field says {n} bytes but the file has {size}: truncated"
+        else:
+            problem = (f"not a safetensors file: those start with an 8-byte header length and a JSON header "
+                       f"('{{'), this one with {head!r}")
     if problem is None:
         try:
             header = json.loads(f.read(n).decode("utf-8"), object_pairs_hook=_unique_keys)
