@@ -184,7 +184,9 @@ DIFFERENCES = [
     "- Random numbers come from NumPy's PCG64 generator: `manual_seed(n)` makes a run reproducible (the same"
     " values on CPU and CUDA), but the values differ from PyTorch's for the same seed.",
     "- `minigrad.save` always writes safetensors (whatever the suffix, `.pth` included) and `minigrad.load`"
-    " never unpickles; `load(..., weights_only=...)` is accepted and always behaves as weights-only.",
+    " never unpickles; `load(..., weights_only=...)` is accepted and always behaves as weights-only. Both take"
+    " a path (str, bytes or os.PathLike), not a file object: a save is written to a temporary file beside"
+    " the destination and renamed over it, so that a crash never leaves half a checkpoint.",
     "- dtypes print as PyTorch's (`minigrad.float32`) and each stands for one NumPy dtype: NumPy and CuPy accept"
     " them, and `numpy.dtype('float32') == minigrad.float32`; `dtype=` also takes NumPy dtypes. Mixed dtypes give"
     " PyTorch's result dtype (int64 + float32 is float32), not NumPy's.",
