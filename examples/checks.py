@@ -63,12 +63,15 @@ def load_checkpoint(args, device):
         ckpt = mg.load(args.resume, map_location=device)
     except (OSError, ValueError) as e:
         raise UsageError(f"--resume: {e}") from None
-    keys = {"model", "optimizer", "epoch", "history"}
+    keys = {"model", "optimizer", "epoch", "history", "seed"}
     if not isinstance(ckpt, dict) or not keys <= set(ckpt):
         found = sorted(ckpt) if isinstance(ckpt, dict) else type(ckpt).__name__
         raise UsageError(f"--resume {args.resume} is not a checkpoint written by --save: it needs {sorted(keys)}, "
                          f"it has {found}")
     epoch, history, model, opt = ckpt["epoch"], ckpt["history"], ckpt["model"], ckpt["optimizer"]
+    if not isinstance(ckpt["seed"], int) or isinstance(ckpt["seed"], bool):
+        raise UsageError(f"--resume {args.resume}: its seed ({ckpt['seed']!r}) is not an integer; "
+                         "it was not written by --save")
     if (not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0 or not isinstance(history, list)
             or [h.get("epoch") if isinstance(h, dict) else h for h in history] != list(range(1, epoch + 1))):
         raise UsageError(f"--resume {args.resume}: its epoch ({epoch!r}) and history (one entry per epoch "

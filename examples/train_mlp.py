@@ -1,7 +1,7 @@
 """Train an MLP classifier end to end with minigrad, on CPU or GPU, in one process or several.
 
     python examples/train_mlp.py                                # bundled digits, device auto
-    python examples/train_mlp.py --device cuda --hidden 256 128 --optimizer sgd --lr 0.05
+    python examples/train_mlp.py --device cuda --hidden 256 128 --optimizer sgd   # lr 0.05
     python examples/train_mlp.py --mnist-dir ~/data/mnist --epochs 5
     python examples/train_mlp.py --epochs 10 --save ckpt.safetensors   # then --resume ckpt.safetensors
     python examples/train_mlp.py --compile                      # the step recorded once, then replayed
@@ -28,28 +28,38 @@ import minigrad as mg
 import minigrad.distributed as dist
 import minigrad.nn.functional as F
 from minigrad import nn, optim
+from minigrad.backend.cuda import CudaUnavailableError
 from minigrad.nn.parallel import DistributedDataParallel
 from minigrad.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+DEFAULT_LR = {"sgd": 0.05, "adam": 1e-3}  # SGD with momentum 0.9 (below) needs a larger step than Adam
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
-                   help="auto = cuda when available, else cpu")
-    p.add_argument("--epochs", type=count(0), default=15)
-    p.add_argument("--batch-size", type=count(1), default=32, help="per rank under mpiexec")
-    p.add_argument("--lr", type=learning_rate, default=1e-3)
-    p.add_argument("--optimizer", choices=["sgd", "adam"], default="adam")
-    p.add_argument("--hidden", type=count(1), nargs="+", default=[256, 128], help="hidden layer widths, any depth")
-    p.add_argument("--seed", type=count(0), default=0)
+                   help="auto = cuda when available, else cpu (default: %(default)s)")
+    p.add_argument("--epochs", type=count(0), default=15, help="(default: %(default)s)")
+    p.add_argument("--batch-size", type=count(1), default=32, help="per rank under mpiexec (default: %(default)s)")
+    p.add_argument("--lr", type=learning_rate, help="learning rate (default: "
+                   + ", ".join(f"{lr:g} for {name}" for name, lr in DEFAULT_LR.items())
+                   + "; with --resume: the checkpoint's)")
+    p.add_argument("--optimizer", choices=["sgd", "adam"], default="adam",
+                   help="sgd has momentum 0.9 (default: %(default)s)")
+    p.add_argument("--hidden", type=count(1), nargs="+", default=[256, 128],
+                   help="hidden layer widths, any depth (default: 256 128)")
+    p.add_argument("--seed", type=count(0), default=0,
+                   help="fixes the data split, the initial weights and the batch order (default: %(default)s)")
     p.add_argument("--mnist-dir", help="train on MNIST from the IDX files in this directory instead of digits")
     p.add_argument("--subset", type=count(1), help="train on the first N training samples only (quick smoke runs)")
-    p.add_argument("--save", help="write a checkpoint (model + optimizer + epoch) here after every epoch")
+    p.add_argument("--save", help="write a checkpoint (model + optimizer + epoch + seed) here after every epoch")
     p.add_argument("--resume", help="continue from a checkpoint written by --save")
     p.add_argument("--plot", help="write a PNG of loss and accuracy per epoch here")
     p.add_argument("--quiet", action="store_true", help="no progress bars or per-epoch lines")
     p.add_argument("--compile", action="store_true",
-                   help="record the training step once and replay it (mg.compile); same results, faster")
+                   help="record the training step once and replay it (mg.compile): same results; faster per step, but "
+                        "the first compiled run in a process pays Numba's compilation (1-3 s), so short runs are "
+                        "slower end to end; under mpiexec the step runs eagerly")
     if launched_rank() != 0:  # under mpiexec every rank parses the same line: rank 0 alone reports it
         p.error = lambda message: p.exit(2)
     return p.parse_args(argv)
@@ -77,13 +87,14 @@ def agree(problem):
 
 # ------------------------------------------------------------------ checks made before any training
 def pick_device(choice):
+    device_flag = choice
     if choice == "auto":
         choice = "cuda" if mg.cuda.is_available() else "cpu"
-    elif choice == "cuda" and not mg.cuda.is_available():
-        try:
-            mg.cuda.init()  # raises the precise reason: no CuPy, no driver or no GPU
+    if choice == "cuda":
+        try:  # load the backend now: the precise reason if CuPy, a driver, a GPU or numba-cuda is missing
+            mg.cuda.init()
         except RuntimeError as e:
-            raise UsageError(f"--device cuda: {e}") from None
+            raise UsageError(f"--device {device_flag}: {e}") from None
     if choice == "cuda" and dist.is_initialized():  # one GPU per rank of a machine
         return f"cuda:{int(os.environ['LOCAL_RANK']) % mg.cuda.device_count()}"
     return choice
@@ -130,8 +141,9 @@ def prepare(args):
         model = build_model(widths[0], args.hidden, n_classes).to(device)
     except MemoryError:
         raise UsageError(f"--hidden {' '.join(map(str, args.hidden))}: the model does not fit in memory") from None
-    opt = (optim.Adam(model.parameters(), lr=args.lr) if args.optimizer == "adam"
-           else optim.SGD(model.parameters(), lr=args.lr, momentum=0.9))
+    lr = DEFAULT_LR[args.optimizer] if args.lr is None else args.lr  # (a --resume loads the checkpoint's)
+    opt = (optim.Adam(model.parameters(), lr=lr) if args.optimizer == "adam"
+           else optim.SGD(model.parameters(), lr=lr, momentum=0.9))
     if ckpt is not None:
         saved = ckpt["optimizer"]["param_groups"][0]
         if set(saved) != set(opt.state_dict()["param_groups"][0]):
@@ -143,7 +155,23 @@ def prepare(args):
         except (KeyError, RuntimeError, ValueError) as e:
             raise UsageError(f"--resume {args.resume} does not fit this model: "
                              + "; ".join(line.strip() for line in str(e).splitlines())) from None
+        check_resume_flags(args, ckpt)
     return device, data, model, opt, ckpt
+
+
+def check_resume_flags(args, ckpt):
+    """A resumed run continues the saved one: the same split (--seed), its learning rate, more epochs."""
+    saved_lr = ckpt["optimizer"]["param_groups"][0]["lr"]
+    if args.lr is not None and args.lr != saved_lr:
+        raise UsageError(f"--resume {args.resume} was trained with --lr {saved_lr:g} and continues with it; "
+                         f"drop --lr {args.lr:g}")
+    if args.seed != ckpt["seed"]:
+        raise UsageError(f"--resume {args.resume} was trained with --seed {ckpt['seed']}, which fixes the data "
+                         f"split (--seed {args.seed} would train on its validation and test samples): "
+                         f"give --seed {ckpt['seed']}")
+    if ckpt["epoch"] >= args.epochs:
+        raise UsageError(f"nothing to train: the checkpoint is after epoch {ckpt['epoch']}, --epochs {args.epochs}; "
+                         f"give --epochs {ckpt['epoch'] + 1} or more to train on")
 
 
 # ------------------------------------------------------------------ training
@@ -213,6 +241,7 @@ def fit(args, device, data, model, opt, ckpt, log):
     log(f"device: {device}{' (auto)' if args.device == 'auto' else ''} | data: "
         f"{'MNIST' if args.mnist_dir else 'digits'} {len(data['train'][0])}/{len(data['val'][0])}/"
         f"{len(data['test'][0])} train/val/test, {data['train'][0].shape[1]} features, {n_classes} classes"
+        f" | {args.optimizer} lr {opt.param_groups[0]['lr']:g}"
         + (f" | {ranks} ranks, batch {args.batch_size} each" if ranks > 1 else ""))
     history, start = ([], 1) if ckpt is None else (ckpt["history"], ckpt["epoch"] + 1)
     if ckpt is not None:
@@ -257,7 +286,7 @@ def fit(args, device, data, model, opt, ckpt, log):
                 f"val loss {val_loss:.4f} acc {val_acc:.4f}  {h['seconds']:.2f}s")
         if args.save:
             mg.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
-                     "history": history}, args.save)
+                     "history": history, "seed": args.seed}, args.save)
 
     test_loss, test_acc, preds = evaluate(model, *splits["test"])
     counts, table = confusion_table(data["test"][1], preds, n_classes)
@@ -282,12 +311,17 @@ def main(argv=None):
         dist.init_process_group("mpi")
     try:
         prepared, problem = prepare(args), None
-    except (UsageError, DatasetError) as e:
+    except (UsageError, DatasetError, CudaUnavailableError) as e:
         prepared, problem = None, str(e)
     problem = agree(problem)
     if problem is None:
-        fit(args, *prepared, print)
-    elif launched_rank() == 0:
+        try:
+            fit(args, *prepared, print)
+        except CudaUnavailableError as e:  # (pick_device loaded the backend: only a later device can fail)
+            if dist.is_initialized():
+                raise  # the distributed excepthook ends every rank, not just this one
+            problem = str(e)
+    if problem is not None and launched_rank() == 0:
         print(f"error: {problem}", file=sys.stderr)
     if dist.is_initialized():
         dist.destroy_process_group()

@@ -18,6 +18,8 @@ sys.path.insert(0, str(EXAMPLES))
 import datasets  # noqa: E402
 import train_mlp  # noqa: E402
 
+from minigrad.backend import cuda as cuda_backend  # noqa: E402
+
 
 def run(*argv):
     return train_mlp.train(train_mlp.parse_args([*argv, "--quiet"]), log=lambda *a: None)
@@ -52,6 +54,20 @@ def test_resume_into_a_different_model_is_a_clear_error(tmp_path, capsys):
     run("--epochs", "1", "--device", "cpu", "--hidden", "32", "--save", ckpt)
     assert train_mlp.main(["--epochs", "2", "--device", "cpu", "--hidden", "64", "--resume", ckpt, "--quiet"]) == 2
     assert "holds a 64-32-10 MLP, this run builds 64-64-10" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("optimizer,lr", [("sgd", "0.05"), ("adam", "0.001")])
+def test_the_learning_rate_defaults_to_the_optimizers(capsys, optimizer, lr):
+    """--optimizer sgd without --lr trained with Adam's 1e-3 (90% instead of 98.9%); --help shows every default."""
+    assert train_mlp.main(["--optimizer", optimizer, "--epochs", "1", "--device", "cpu", "--quiet"]) == 0
+    assert f"classes | {optimizer} lr {lr}\n" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        train_mlp.parse_args(["--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    assert "(default: 0.05 for sgd, 0.001 for adam; with --resume: the checkpoint's)" in usage
+    for default in ("auto", "15", "32", "adam", "256 128", "0"):
+        assert f"(default: {default})" in usage
+    assert "pays Numba's compilation (1-3 s), so short runs are slower" in usage
 
 
 @pytest.mark.parametrize("device", DEVICES[1:])
@@ -223,6 +239,7 @@ def test_resume_checks_the_checkpoint_before_training(tmp_path, capsys):
         "no_history.pt": {k: v for k, v in ckpt.items() if k != "history"},
         "state_dict.pt": ckpt["model"],
         "bad_epoch.pt": {**ckpt, "epoch": 5},
+        "bad_seed.pt": {**ckpt, "seed": 1.5},
     }
     for name, obj in cases.items():
         train_mlp.mg.save(obj, tmp_path / name)
@@ -231,6 +248,48 @@ def test_resume_checks_the_checkpoint_before_training(tmp_path, capsys):
     assert "--resume: cannot load" in fails(capsys, "--hidden", "16", "--resume", str(tmp_path / "garbage.pt"))
     assert "holds a 64-16-10 MLP, this run builds 64-32-10" in fails(capsys, "--hidden", "32", "--resume", good)
     assert "was saved with --optimizer adam" in fails(capsys, "--hidden", "16", "--optimizer", "sgd", "--resume", good)
+
+
+def test_resume_refuses_another_lr_or_seed_and_a_checkpoint_with_nothing_left_to_train(tmp_path, capsys):
+    """--resume ignored an explicit --lr and took any --seed (whose split put validation and test samples
+    into training); a checkpoint at --epochs was silently evaluated."""
+    ckpt = str(tmp_path / "ckpt.pt")
+    run("--epochs", "2", "--device", "cpu", "--hidden", "16", "--subset", "64", "--lr", "0.01", "--save", ckpt)
+    resume = ("--hidden", "16", "--subset", "64", "--resume", ckpt)
+    assert (f"--resume {ckpt} was trained with --lr 0.01 and continues with it; drop --lr 0.05"
+            in fails(capsys, *resume, "--epochs", "3", "--lr", "0.05"))
+    assert (f"--resume {ckpt} was trained with --seed 0, which fixes the data split (--seed 1 would train on its "
+            "validation and test samples): give --seed 0" in fails(capsys, *resume, "--epochs", "3", "--seed", "1"))
+    for epochs in ("2", "1"):
+        assert (f"error: nothing to train: the checkpoint is after epoch 2, --epochs {epochs}; give --epochs 3 or more"
+                in fails(capsys, *resume, "--epochs", epochs))
+    assert train_mlp.main([*resume, "--epochs", "3", "--lr", "0.01", "--device", "cpu", "--quiet"]) == 0
+    assert train_mlp.main([*resume, "--epochs", "3", "--device", "cpu", "--quiet"]) == 0
+    assert capsys.readouterr().out.count("| adam lr 0.01\nresumed from") == 2
+
+
+def test_simulated_cuda_without_numba_cuda_is_one_error_line(monkeypatch, capsys):
+    """MINIGRAD_CUDA_SIM=1 without numba-cuda died in a traceback advising MINIGRAD_CUDA_SIM=1 (set) and CuPy."""
+    monkeypatch.setenv("MINIGRAD_CUDA_SIM", "1")
+    monkeypatch.setenv("NUMBA_ENABLE_CUDASIM", "1")
+    monkeypatch.setattr(cuda_backend, "_loaded", {})  # nothing loaded yet
+    monkeypatch.setitem(sys.modules, "minigrad.kernels", None)  # importing it fails, as without numba-cuda
+    with pytest.warns(UserWarning, match="simulated device"):
+        assert train_mlp.main(["--device", "cuda", "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("error: --device cuda: the simulated CUDA device (MINIGRAD_CUDA_SIM) runs the kernels in "
+                          "numba-cuda's simulator (")
+    assert "`pip install numba-cuda` (or the 'minigrad-nn[cuda]' extra)" in err and "CuPy" not in err
+
+
+def test_a_cuda_error_during_training_is_one_error_line(monkeypatch, capsys):
+    def fit(*args):
+        raise cuda_backend.CudaUnavailableError("cuda:1 does not exist: 1 CUDA device(s) visible.")
+
+    monkeypatch.setattr(train_mlp, "fit", fit)
+    assert train_mlp.main(["--device", "cpu", "--quiet"]) == 2
+    assert capsys.readouterr().err == "error: cuda:1 does not exist: 1 CUDA device(s) visible.\n"
 
 
 def test_classes_come_from_all_splits_or_the_checkpoint(tmp_path, capsys):

@@ -115,6 +115,10 @@ def load(index):
         from .. import kernels
         from ..kernels import bias, checks, cross_entropy, dropout, launch, reduce  # noqa: F401 (kernels' modules, loaded)
     except ImportError as e:
+        if simulated():  # CuPy is not needed there: only numba-cuda, whose simulator runs the kernels
+            raise CudaUnavailableError(f"the simulated CUDA device (MINIGRAD_CUDA_SIM) runs the kernels in "
+                                       f"numba-cuda's simulator ({e}): `pip install numba-cuda` "
+                                       "(or the 'minigrad-nn[cuda]' extra).") from None
         raise CudaUnavailableError(f"CUDA kernels need numba-cuda ({e}); {INSTALL_HINT}.") from None
     if simulated() != launch.SIMULATED:
         raise CudaUnavailableError("MINIGRAD_CUDA_SIM=1 needs NUMBA_ENABLE_CUDASIM=1 before Numba is "
