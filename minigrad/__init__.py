@@ -19,7 +19,8 @@ from .backend import Device, device
 from .compile import compile
 # ---- the functional forms of the tensor ops (torch.add, torch.cat, ...), one line per ops/ file
 from . import linalg, return_types
-from .ops.arith import add, div, divide, floor_divide, mul, multiply, neg, negative, pow, sub, subtract, true_divide
+from .ops.arith import (add, div, divide, floor_divide, fmod, mul, multiply, neg, negative, pow, remainder, sub,
+                        subtract, true_divide)
 from .ops.compare import (all, allclose, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, count_nonzero, eq,
                           equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
                           logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal)

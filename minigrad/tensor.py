@@ -327,6 +327,12 @@ class Tensor(TensorConversion, InPlace, TensorOps):
     def __rfloordiv__(self, other):
         return arith.div_rounded(other, self, "floor")
 
+    def __mod__(self, other):
+        return arith.remainder_of(self, other)
+
+    def __rmod__(self, other):
+        return arith.remainder_of(other, self)
+
     def __pow__(self, other):
         a, b = self._operand(other, "pow")
         return (arith.PowTensor if isinstance(b, Tensor) else arith.Pow).apply(a, b)
