@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, unsupported
 from .backend import Device, resolve
 from .conversions import TensorConversion
 from .inplace import INFERENCE, InPlace
@@ -272,6 +272,11 @@ class Tensor(TensorConversion, InPlace, TensorOps):
     # ---------------------------------------------------------------- repr (_tensor_str.py)
     def __repr__(self):
         return _tensor_str.tensor_repr(self)
+
+    def __getattr__(self, name):
+        """Only for names normal lookup did not find (so attribute reads cost nothing more): a PyTorch
+        Tensor method minigrad lacks says so (unsupported.py)."""
+        raise unsupported.tensor_attribute_error(self, name)
 
     __hash__ = object.__hash__  # identity, as in PyTorch (__eq__ is elementwise); C-speed for optimizer state dicts
 

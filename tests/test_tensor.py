@@ -6,6 +6,7 @@ from conftest import DEVICES, host
 
 import minigrad as mg
 import minigrad.nn.functional as F
+from minigrad.unsupported import TENSOR_MISSING, MissingFeatureError
 
 
 def test_tensor_attributes():
@@ -209,3 +210,28 @@ def test_private_names_stay_plain_attribute_errors():
     with pytest.raises(AttributeError) as caught:
         _ = mg._no_such_thing
     assert type(caught.value) is AttributeError
+
+
+@pytest.mark.parametrize("name, why", [
+    ("median", "docs/pytorch_compat.md lists what minigrad has"),
+    ("to_sparse", "sparse tensors are out of scope"),
+    ("cfloat", "complex tensors .* are out of scope"),
+])
+def test_a_missing_torch_tensor_method_says_minigrad_does_not_implement_it(name, why):
+    t = mg.tensor([1.0, 2.0])
+    with pytest.raises(MissingFeatureError, match=f"'Tensor' object has no attribute '{name}': minigrad does not "
+                                                  f"implement torch.Tensor.{name}; {why}"):
+        getattr(t, name)
+    assert not hasattr(t, name) and getattr(t, name, None) is None
+
+
+def test_other_missing_tensor_names_stay_plain_attribute_errors():
+    t = mg.tensor([1.0, 2.0])
+    for name in ("frobnicate", "medain", "_private"):
+        with pytest.raises(AttributeError, match=f"'Tensor' object has no attribute '{name}'") as caught:
+            getattr(t, name)
+        assert type(caught.value) is AttributeError and caught.value.name == name  # Python's "Did you mean" works
+
+
+def test_the_list_of_missing_tensor_names_names_no_tensor_attribute():
+    assert not [name for name in TENSOR_MISSING if name in dir(mg.Tensor)]  # remove a name once minigrad has it
