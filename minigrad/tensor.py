@@ -27,7 +27,7 @@ from .tensor_ops import TensorOps
 _DTYPE_OF = dtypes.OF_NUMPY  # array dtype -> minigrad dtype, read by every `.dtype`
 
 
-class Tensor(TensorConversion, InPlace, TensorOps):
+class Tensor(TensorConversion, InPlace, TensorOps, unsupported.MissingTensorAttributes):
     __slots__ = ("_data", "device", "requires_grad", "_grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -273,10 +273,9 @@ class Tensor(TensorConversion, InPlace, TensorOps):
     def __repr__(self):
         return _tensor_str.tensor_repr(self)
 
-    def __getattr__(self, name):
-        """Only for names normal lookup did not find (so attribute reads cost nothing more): a PyTorch
-        Tensor method minigrad lacks says so (unsupported.py)."""
-        raise unsupported.tensor_attribute_error(self, name)
+    def __dir__(self):
+        """The attributes minigrad has: not the PyTorch ones that only say they are missing (unsupported.py)."""
+        return [name for name in object.__dir__(self) if name not in unsupported.TENSOR_MISSING]
 
     __hash__ = object.__hash__  # identity, as in PyTorch (__eq__ is elementwise); C-speed for optimizer state dicts
 

@@ -1,9 +1,9 @@
 """What minigrad does not implement, and the one error that says so.
 
 `minigrad`, `minigrad.nn` and `minigrad.nn.functional` each end with a module `__getattr__`, which
-Python calls only for names the module lacks, and `Tensor.__getattr__` does the same for the
-PyTorch Tensor methods that minigrad's Tensor lacks (`TENSOR_MISSING`; other names get the plain
-AttributeError). It raises `MissingFeatureError`: an AttributeError, so
+Python calls only for names the module lacks, and Tensor inherits `MissingTensorAttributes`, whose
+attributes are the PyTorch Tensor methods that minigrad's Tensor lacks (`TENSOR_MISSING`; other names
+get the plain AttributeError). Reading one raises `MissingFeatureError`: an AttributeError, so
 `hasattr(mg, "fft")` is False and `getattr(mg.nn, "Conv2d", None)` is None, and a
 NotImplementedError too, naming the PyTorch feature and saying when it is out of scope:
 
@@ -79,13 +79,22 @@ TENSOR_MISSING = frozenset("""
 """.split())
 
 
-def tensor_attribute_error(tensor, name):
-    """The error for `tensor.name`, which normal lookup did not find: MissingFeatureError for a
-    PyTorch Tensor attribute, the plain AttributeError (with Python's "Did you mean") for others."""
-    if name in TENSOR_MISSING:
-        return MissingFeatureError(f"'Tensor' object has no attribute '{name}': minigrad does not implement "
-                                   f"torch.Tensor.{name}; {_why(name)}", obj=tensor)
-    return AttributeError(f"'Tensor' object has no attribute '{name}'", name=name, obj=tensor)
+class _MissingTensorAttribute:
+    """A class attribute of Tensor that raises MissingFeatureError when read, from a tensor or the class.
+    (A Tensor.__getattr__ could say the same, but a class with one loses CPython's specialized attribute
+    reads: it made every op of benchmarks/overhead.py 10-14% slower.)"""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, tensor, owner=None):
+        raise MissingFeatureError(f"'Tensor' object has no attribute '{self.name}': minigrad does not implement "
+                                  f"torch.Tensor.{self.name}; {_why(self.name)}", obj=tensor)
+
+
+MissingTensorAttributes = type("MissingTensorAttributes", (), {
+    "__slots__": (), "__doc__": "Tensor's base class of the PyTorch Tensor attributes minigrad lacks.",
+    **{name: _MissingTensorAttribute() for name in sorted(TENSOR_MISSING)}})
 
 
 def module_getattr(module_name, torch_name):

@@ -533,7 +533,7 @@ NOT_SWEPT = {
     "minigrad.compile": "returns the model unchanged",
     "minigrad.from_numpy": "CPU tensors only (they share the NumPy array's memory)",
     "minigrad.linalg.module_getattr": "the missing-name hook of the namespaces (unsupported.py)",
-    "Tensor.__getattr__": "the missing-name hook of Tensor (unsupported.py)",
+    "Tensor.__dir__": "the names of Tensor's attributes",
     "minigrad.memory_format": "the type of the memory-format constants (contiguous_format, ...)",
     **dict.fromkeys(["minigrad.cuda.is_available", "minigrad.cuda.device_count", "minigrad.cuda.current_device",
                      "minigrad.cuda.init", "minigrad.cuda.resolve", "minigrad.accelerator.is_available",
