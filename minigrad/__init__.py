@@ -19,8 +19,7 @@ from .backend import Device, device
 from .compile import compile
 # ---- the functional forms of the tensor ops (torch.add, torch.cat, ...), one line per ops/ file
 from . import linalg, return_types
-from .ops.arith import (add, div, divide, floor_divide, fmod, mul, multiply, neg, negative, pow, remainder, sub,
-                        subtract, true_divide)
+from .ops.arith import add, div, divide, floor_divide, mul, multiply, neg, negative, pow, sub, subtract, true_divide
 from .ops.compare import (all, allclose, any, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, count_nonzero, eq,
                           equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
                           logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal)
@@ -34,6 +33,7 @@ from .ops.math import exp, expm1, log, log1p, log2, log10, relu, rsqrt, sigmoid,
 from .ops.norm import tensor_norm as norm
 from .ops.piecewise import abs, ceil, clamp, clip, fix, floor, maximum, minimum, round, sign, trunc
 from .ops.reduce import logsumexp, mean, prod, std, sum, var
+from .ops.remainder import fmod, remainder
 from .ops.reorder import flip, roll, tile
 from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
                         unflatten, unsqueeze)

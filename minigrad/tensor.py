@@ -332,10 +332,10 @@ class Tensor(TensorConversion, InPlace, TensorOps, unsupported.MissingTensorAttr
         return arith.div_rounded(other, self, "floor")
 
     def __mod__(self, other):
-        return arith.remainder_of(self, other)
+        return remainder.remainder_of(self, other)
 
     def __rmod__(self, other):
-        return arith.remainder_of(other, self)
+        return remainder.remainder_of(other, self)
 
     def __pow__(self, other):
         a, b = self._operand(other, "pow")
@@ -431,7 +431,7 @@ from .ops import (  # noqa: E402,F401,I001
     arith, compare, convert, einsum, gather, join, linalg, mask, math, norm, piecewise, reduce, reorder, softmax,
     sort,
 )
-from .ops import count, cross, diagonal, fill, pointwise, scan, solve, trig  # noqa: E402,F401,I001
+from .ops import count, cross, diagonal, fill, pointwise, remainder, scan, solve, trig  # noqa: E402,F401,I001
 # (ops.decomposition is imported by minigrad.linalg: its custom Functions need autograd loaded first)
 from .ops import index as index_ops  # noqa: E402
 from .ops import special  # noqa: E402,F401  (erf, for tensor_ops)

@@ -1,4 +1,4 @@
-"""Elementwise arithmetic with NumPy broadcasting: the operators + - * / // % ** and unary -, and
+"""Elementwise arithmetic with NumPy broadcasting: the operators + - * / // ** and unary -, and
 their functional forms (`minigrad.add(a, b, alpha=2, out=c)`, ...).
 
 For z = f(a, b) broadcast to z's shape, each input's gradient is the elementwise derivative times g,
@@ -10,8 +10,7 @@ summed back over the broadcast dimensions (`sum_to`):
     div  dz/da = 1/b           dz/db = -a/b^2
     pow  dz/da = b a^(b-1)     dz/db = z log(a)     (0 where b == 0, resp. where a == 0 and b >= 0)
     div with rounding_mode (floor or trunc of a/b) is a step function: both gradients are 0.
-    remainder  a - floor(a/b) b   dz/da = 1     dz/db = -floor(a/b)     (the sign of b, Python's %)
-    fmod       a - trunc(a/b) b   dz/da = 1     dz/db = -trunc(a/b)     (the sign of a, C's fmod)
+    (% and fmod, which divide like // and div(rounding_mode="trunc"), are in remainder.py)
 """
 
 from .. import dtypes
@@ -147,44 +146,6 @@ class DivRounded(Function):
         return tuple(self.xp.zeros(s, dtype=g.dtype) if n else None for s, n in zip(self.shapes, self.needs_input_grad))
 
 
-class Remainder(Function):
-    """a - floor(a / b) b, with the sign of b (torch.remainder, Python's %); PyTorch names the node
-    RemainderBackward0 for tensor % number, RemainderBackward1 for tensor % tensor (RemainderTensor)."""
-
-    saved_inputs = {1: (0, 1)}  # db = -g q, with the quotient q recomputed from a and b
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return self.xp.remainder(a, b)
-
-    def quotient(self):
-        return self.xp.floor_divide(self.a, self.b)  # the quotient np.remainder pairs with: a = q b + z
-
-    def backward(self, g):
-        da, db = self.needs_input_grad
-        return (sum_to(g, _shape(self.a)) if da else None,
-                sum_to(-g * self.quotient(), _shape(self.b)) if db else None)
-
-
-class RemainderTensor(Remainder):
-    node = "RemainderBackward1"
-
-
-class Fmod(Remainder):
-    """a - trunc(a / b) b, with the sign of a (torch.fmod, C's fmod); FmodBackward0 / 1 as above."""
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return self.xp.fmod(a, b)
-
-    def quotient(self):
-        return self.xp.trunc(self.a / self.b)
-
-
-class FmodTensor(Fmod):
-    node = "FmodBackward1"
-
-
 class Pow(Function):
     """a ** b; PyTorch names the node by overload: PowBackward0 for tensor ** number, 1 for
     tensor ** tensor (PowTensor), 2 for number ** tensor (RPow)."""
@@ -255,22 +216,6 @@ def div_rounded(a, b, rounding_mode):
     return DivRounded.apply(a, b, rounding_mode=rounding_mode)
 
 
-def _remainder_of(a, b, op, of_number, of_tensor):
-    """a op b for remainder and fmod; the node is the tensor-tensor one unless b is a Python number."""
-    a, b = divisible(a, b, op, ZERO_DIVISOR[op])
-    return (of_tensor if isinstance(b, Tensor) else of_number).apply(a, b)
-
-
-def remainder_of(a, b):
-    """a - floor(a / b) b, the sign of b: `%` and torch.remainder (b, or a, may be a Python number)."""
-    return _remainder_of(a, b, "remainder", Remainder, RemainderTensor)
-
-
-def fmod_of(a, b):
-    """a - trunc(a / b) b, the sign of a: torch.fmod (b may be a Python number)."""
-    return _remainder_of(a, b, "fmod", Fmod, FmodTensor)
-
-
 # ---------------------------------------------------------------- functional forms (torch.add, ...)
 def _scaled(other, alpha, input):
     """alpha * other for add/sub; PyTorch refuses a float alpha with integer tensors."""
@@ -317,16 +262,6 @@ def div(input, other, *, rounding_mode=None, out=None):
 def floor_divide(input, other, *, out=None):
     """floor(input / other) in the inputs' dtype, like `//` (torch.floor_divide)."""
     return into(out, div_rounded(input, other, "floor"), "floor_divide")
-
-
-def remainder(input, other, *, out=None):
-    """input - floor(input / other) other, with the sign of other, like `%` (torch.remainder)."""
-    return into(out, remainder_of(input, other), "remainder")
-
-
-def fmod(input, other, *, out=None):
-    """input - trunc(input / other) other, with the sign of input, as C's fmod (torch.fmod)."""
-    return into(out, fmod_of(expect_tensor("fmod", input), other), "fmod")
 
 
 def pow(input, exponent, *, out=None):

@@ -26,10 +26,10 @@ class ElementwiseOps:
         return ops.arith.floor_divide(self, other)
 
     def remainder(self, other):
-        return ops.arith.remainder_of(self, other)
+        return ops.remainder.remainder_of(self, other)
 
     def fmod(self, other):
-        return ops.arith.fmod_of(self, other)
+        return ops.remainder.fmod_of(self, other)
 
     def pow(self, exponent):
         return self**exponent
