@@ -84,11 +84,12 @@ SURFACE = [
         ChainDataset"""),
     # ---- ops: the rest of the shape/math surface, linalg, return types, graph nodes
     ("More shape, math and logic ops", "torch", minigrad, """
-        concatenate row_stack swapaxes swapdims moveaxis t tile nonzero true_divide divide floor_divide subtract
-        multiply negative trunc fix mv ger greater greater_equal less less_equal not_equal logical_and logical_or
-        logical_not logical_xor bitwise_and bitwise_or bitwise_xor bitwise_not return_types linalg"""),
+        concatenate row_stack swapaxes swapdims moveaxis t tile nonzero true_divide divide floor_divide remainder fmod
+        subtract multiply negative trunc fix mv ger greater greater_equal less less_equal not_equal logical_and
+        logical_or logical_not logical_xor bitwise_and bitwise_or bitwise_xor bitwise_not return_types linalg"""),
     ("More Tensor op methods", "torch.Tensor", minigrad.Tensor, """
-        add sub mul div pow neg exp log sqrt abs sign clamp clip maximum minimum matmul mm bmm dot outer norm sum
+        add sub mul div remainder fmod pow neg exp log sqrt abs sign clamp clip maximum minimum matmul mm bmm dot
+        outer norm sum
         mean var std prod cumsum logsumexp max min amax amin argmax argmin sort argsort topk eq ne lt le gt ge
         isclose allclose equal isnan isinf isfinite any all count_nonzero flatten unflatten squeeze unsqueeze
         movedim tile flip roll split chunk unbind narrow gather scatter scatter_ scatter_add scatter_add_
@@ -111,10 +112,10 @@ SURFACE = [
         reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ trunc_ xlogy_"""),
     ("In-place Tensor methods", "torch.Tensor", minigrad.Tensor, """
         abs_ acos_ asin_ atan_ atan2_ sin_ cos_ tan_ sinh_ cosh_ tanh_ exp_ exp2_ expm1_ log_ log2_ log10_ log1p_
-        sqrt_ rsqrt_ reciprocal_ square_ sigmoid_ relu_ logit_ xlogy_ erf_ neg_ pow_ sign_ floor_ ceil_ round_ trunc_
-        clamp_min_ clamp_max_ hypot_ lerp_ addcmul_ addcdiv_ eq_ ne_ lt_ le_ gt_ ge_ logical_not_ logical_and_
-        bitwise_and_ cumsum_ cumprod_ tril_ triu_ squeeze_ unsqueeze_ t_ transpose_ swapaxes_ random_ bernoulli_
-        exponential_"""),
+        sqrt_ rsqrt_ reciprocal_ square_ sigmoid_ relu_ logit_ xlogy_ erf_ neg_ pow_ remainder_ fmod_ sign_ floor_
+        ceil_ round_ trunc_ clamp_min_ clamp_max_ hypot_ lerp_ addcmul_ addcdiv_ eq_ ne_ lt_ le_ gt_ ge_ logical_not_
+        logical_and_ bitwise_and_ cumsum_ cumprod_ tril_ triu_ squeeze_ unsqueeze_ t_ transpose_ swapaxes_ random_
+        bernoulli_ exponential_"""),
     ("Linear algebra", "torch", minigrad, """
         det slogdet logdet inverse svd qr cholesky cross trace diag diagonal diag_embed cdist"""),
     ("More of torch.linalg", "torch.linalg", minigrad.linalg, """

@@ -33,6 +33,7 @@ from .ops.math import exp, expm1, log, log1p, log2, log10, relu, rsqrt, sigmoid,
 from .ops.norm import tensor_norm as norm
 from .ops.piecewise import abs, ceil, clamp, clip, fix, floor, maximum, minimum, round, sign, trunc
 from .ops.reduce import logsumexp, mean, prod, std, sum, var
+from .ops.remainder import fmod, remainder
 from .ops.reorder import flip, roll, tile
 from .ops.shape import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
                         unflatten, unsqueeze)

@@ -101,6 +101,9 @@ class InPlace:
     def __itruediv__(self, other):
         return self._inplace(self.__truediv__(other))
 
+    def __imod__(self, other):
+        return self._inplace(self.__mod__(other))
+
     def add_(self, other, alpha=1):
         return self._inplace(self.__add__(other if alpha == 1 else other * alpha))
 

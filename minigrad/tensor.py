@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, unsupported
 from .backend import Device, resolve
 from .conversions import TensorConversion
 from .inplace import INFERENCE, InPlace
@@ -27,7 +27,7 @@ from .tensor_ops import TensorOps
 _DTYPE_OF = dtypes.OF_NUMPY  # array dtype -> minigrad dtype, read by every `.dtype`
 
 
-class Tensor(TensorConversion, InPlace, TensorOps):
+class Tensor(TensorConversion, InPlace, TensorOps, unsupported.MissingTensorAttributes):
     __slots__ = ("_data", "device", "requires_grad", "_grad", "grad_fn", "_written", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -273,6 +273,10 @@ class Tensor(TensorConversion, InPlace, TensorOps):
     def __repr__(self):
         return _tensor_str.tensor_repr(self)
 
+    def __dir__(self):
+        """The attributes minigrad has: not the PyTorch ones that only say they are missing (unsupported.py)."""
+        return [name for name in object.__dir__(self) if name not in unsupported.TENSOR_MISSING]
+
     __hash__ = object.__hash__  # identity, as in PyTorch (__eq__ is elementwise); C-speed for optimizer state dicts
 
     # ---------------------------------------------------------------- arithmetic
@@ -326,6 +330,12 @@ class Tensor(TensorConversion, InPlace, TensorOps):
 
     def __rfloordiv__(self, other):
         return arith.div_rounded(other, self, "floor")
+
+    def __mod__(self, other):
+        return remainder.remainder_of(self, other)
+
+    def __rmod__(self, other):
+        return remainder.remainder_of(other, self)
 
     def __pow__(self, other):
         a, b = self._operand(other, "pow")
@@ -421,7 +431,7 @@ from .ops import (  # noqa: E402,F401,I001
     arith, compare, convert, einsum, gather, join, linalg, mask, math, norm, piecewise, reduce, reorder, softmax,
     sort,
 )
-from .ops import count, cross, diagonal, fill, pointwise, scan, solve, trig  # noqa: E402,F401,I001
+from .ops import count, cross, diagonal, fill, pointwise, remainder, scan, solve, trig  # noqa: E402,F401,I001
 # (ops.decomposition is imported by minigrad.linalg: its custom Functions need autograd loaded first)
 from .ops import index as index_ops  # noqa: E402
 from .ops import special  # noqa: E402,F401  (erf, for tensor_ops)

@@ -129,7 +129,8 @@ FUNCTIONS = {
         "rand": lambda d: A(2, 3, device=d.dev), "rand_like": lambda d: A(d.x),
         "randint": lambda d: A(0, 5, (3,), device=d.dev), "randint_like": lambda d: A(d.i, 5),
         "randn": lambda d: A(2, 3, device=d.dev), "randn_like": lambda d: A(d.x),
-        "randperm": lambda d: A(4, device=d.dev), "relu": lambda d: A(d.x), "reshape": lambda d: A(d.x, (2, 6)),
+        "randperm": lambda d: A(4, device=d.dev), "relu": lambda d: A(d.x), "remainder": lambda d: A(d.x, d.p),
+        "fmod": lambda d: A(d.x, -0.7), "reshape": lambda d: A(d.x, (2, 6)),
         "roll": lambda d: A(d.x, 1, 1), "round": lambda d: A(d.x, decimals=1), "row_stack": lambda d: A([d.x, d.y]),
         "rsqrt": lambda d: A(d.p), "save": lambda d: A({"x": d.x.detach()}, d.tmp / "t.pt"),
         "scatter": lambda d: A(d.x, 1, d.idx, d.y), "scatter_add": lambda d: A(d.x, 1, d.idx, d.y),
@@ -415,6 +416,7 @@ METHODS = {
     "Tensor.__rsub__": lambda d: 1 - d.x, "Tensor.__mul__": lambda d: d.x * d.v, "Tensor.__rmul__": lambda d: 2 * d.x,
     "Tensor.__truediv__": lambda d: d.x / d.p, "Tensor.__rtruediv__": lambda d: 1 / d.p,
     "Tensor.__floordiv__": lambda d: d.i // d.i, "Tensor.__rfloordiv__": lambda d: 7 // d.i,
+    "Tensor.__mod__": lambda d: d.x % d.p, "Tensor.__rmod__": lambda d: 7 % d.i,
     "Tensor.__pow__": lambda d: d.x ** 2, "Tensor.__rpow__": lambda d: 2 ** d.x, "Tensor.__neg__": lambda d: -d.x,
     "Tensor.__abs__": lambda d: abs(d.x), "Tensor.__matmul__": lambda d: d.x @ d.m,
     "Tensor.__rmatmul__": lambda d: np.ones((2, 3), np.float32) @ d.x,
@@ -425,7 +427,7 @@ METHODS = {
     "Tensor.__xor__": lambda d: d.mask ^ d.mask, "Tensor.__invert__": lambda d: ~d.mask,
     "Tensor.__iadd__": lambda d: d.fresh().__iadd__(d.y.detach()), "Tensor.__isub__": lambda d: d.fresh().__isub__(1),
     "Tensor.__imul__": lambda d: d.fresh().__imul__(d.v.detach()),
-    "Tensor.__itruediv__": lambda d: d.fresh().__itruediv__(3),
+    "Tensor.__itruediv__": lambda d: d.fresh().__itruediv__(3), "Tensor.__imod__": lambda d: d.fresh().__imod__(2),
     "Tensor.__getitem__": lambda d: d.x[d.rows, 1:], "Tensor.__setitem__": lambda d: d.fresh().__setitem__(d.rows, 1.0),
     "Tensor.__len__": lambda d: len(d.x), "Tensor.__iter__": lambda d: list(d.x),
     "Tensor.__repr__": lambda d: repr(mg.randn(40, 40, device=d.dev)),  # summarized: the edges are cut on the device
@@ -516,6 +518,7 @@ EXTRA = {
     "eq(out=)": lambda d: mg.eq(d.i, 3, out=mg.empty(3, 4, dtype=mg.bool, device=d.dev)),
     "tensor(tensor)": lambda d: _copy_constructed(d.i.float()),
     "isnan(int)": lambda d: d.i.isnan(), "div(floor, number)": lambda d: d.i.div(2, rounding_mode="floor"),
+    "remainder(int, int)": lambda d: d.i % d.i.flip(0), "fmod(int, number)": lambda d: mg.fmod(-d.i, 5),
 }
 
 NOT_SWEPT = {
@@ -530,6 +533,7 @@ NOT_SWEPT = {
     "minigrad.compile": "returns the model unchanged",
     "minigrad.from_numpy": "CPU tensors only (they share the NumPy array's memory)",
     "minigrad.linalg.module_getattr": "the missing-name hook of the namespaces (unsupported.py)",
+    "Tensor.__dir__": "the names of Tensor's attributes",
     "minigrad.memory_format": "the type of the memory-format constants (contiguous_format, ...)",
     **dict.fromkeys(["minigrad.cuda.is_available", "minigrad.cuda.device_count", "minigrad.cuda.current_device",
                      "minigrad.cuda.init", "minigrad.cuda.resolve", "minigrad.accelerator.is_available",

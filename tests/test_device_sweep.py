@@ -15,6 +15,7 @@ from conftest import SIMULATED
 from device_sweep import CUDA_ONLY, EXTRA, FUNCTIONS, METHODS, NAMESPACES, NOT_SWEPT, Inputs
 
 import minigrad as mg
+from minigrad.unsupported import TENSOR_MISSING
 
 # Tensor's own dunders that are no op: construction (swept as minigrad.Tensor) and identity
 _NOT_OPERATORS = {"__init__", "__hash__"}
@@ -35,7 +36,8 @@ def public_names():
             for attr, value in vars(cls).items():
                 if attr.startswith("__") and callable(value) and attr not in _NOT_OPERATORS:
                     names[f"Tensor.{attr}"] = value
-    names.update({f"Tensor.{attr}": getattr(mg.Tensor, attr) for attr in dir(mg.Tensor) if not attr.startswith("_")})
+    names.update({f"Tensor.{attr}": getattr(mg.Tensor, attr) for attr in dir(mg.Tensor)
+                  if not attr.startswith("_") and attr not in TENSOR_MISSING})  # (those only raise: unsupported.py)
     return names
 
 

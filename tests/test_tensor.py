@@ -6,6 +6,7 @@ from conftest import DEVICES, host
 
 import minigrad as mg
 import minigrad.nn.functional as F
+from minigrad.unsupported import TENSOR_MISSING, MissingFeatureError, MissingTensorAttributes
 
 
 def test_tensor_attributes():
@@ -211,3 +212,31 @@ def test_private_names_stay_plain_attribute_errors():
     with pytest.raises(AttributeError) as caught:
         _ = mg._no_such_thing
     assert type(caught.value) is AttributeError
+
+
+@pytest.mark.parametrize("name, why", [
+    ("median", "docs/pytorch_compat.md lists what minigrad has"),
+    ("to_sparse", "sparse tensors are out of scope"),
+    ("cfloat", "complex tensors .* are out of scope"),
+])
+def test_a_missing_torch_tensor_method_says_minigrad_does_not_implement_it(name, why):
+    t = mg.tensor([1.0, 2.0])
+    with pytest.raises(MissingFeatureError, match=f"'Tensor' object has no attribute '{name}': minigrad does not "
+                                                  f"implement torch.Tensor.{name}; {why}"):
+        getattr(t, name)
+    assert not hasattr(t, name) and getattr(t, name, None) is None
+
+
+def test_other_missing_tensor_names_stay_plain_attribute_errors():
+    t = mg.tensor([1.0, 2.0])
+    for name in ("frobnicate", "medain", "_private"):
+        with pytest.raises(AttributeError, match=f"'Tensor' object has no attribute '{name}'") as caught:
+            getattr(t, name)
+        assert type(caught.value) is AttributeError and caught.value.name == name  # Python's "Did you mean" works
+
+
+def test_the_missing_tensor_names_are_none_that_tensor_has():
+    # a name minigrad implements must leave TENSOR_MISSING, which would shadow it in a base class
+    defined = {name for cls in mg.Tensor.__mro__ if cls is not MissingTensorAttributes for name in vars(cls)}
+    assert not TENSOR_MISSING & defined
+    assert not TENSOR_MISSING & set(dir(mg.tensor([1.0])))  # dir() and tab completion list what minigrad has

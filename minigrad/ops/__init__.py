@@ -5,6 +5,7 @@
     math       exp exp2 expm1 log log2 log10 log1p sqrt rsqrt reciprocal square sigmoid logit xlogy relu
     trig       sin cos tan asin acos atan atan2 hypot sinh cosh tanh asinh acosh atanh sinc deg2rad rad2deg
     piecewise  abs sign clamp maximum minimum floor ceil round trunc
+    remainder  % remainder fmod (what is left of a division)
     pointwise  lerp addcmul addcdiv (of three tensors)
     reduce     sum mean var std prod logsumexp
     scan       cumsum cumprod diff

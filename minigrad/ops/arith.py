@@ -10,6 +10,7 @@ summed back over the broadcast dimensions (`sum_to`):
     div  dz/da = 1/b           dz/db = -a/b^2
     pow  dz/da = b a^(b-1)     dz/db = z log(a)     (0 where b == 0, resp. where a == 0 and b >= 0)
     div with rounding_mode (floor or trunc of a/b) is a step function: both gradients are 0.
+    (% and fmod, which divide like // and div(rounding_mode="trunc"), are in remainder.py)
 """
 
 from .. import dtypes
@@ -190,21 +191,28 @@ class Neg(Function):
         return (-g,)
 
 
-ZERO_DIVISOR = {mode: Check(RuntimeError, f"ZeroDivisionError: integer division by zero (rounding_mode={mode!r}); "
-                                          "divide floats, or mask out the zero divisors first")
-                for mode in ("trunc", "floor")}
+ZERO_DIVISOR = {key: Check(RuntimeError, f"ZeroDivisionError: integer division by zero ({what}); "
+                                         "divide floats, or mask out the zero divisors first")
+                for key, what in [("trunc", "rounding_mode='trunc'"), ("floor", "rounding_mode='floor'"),
+                                  ("remainder", "remainder"), ("fmod", "fmod")]}
 
 
-def div_rounded(a, b, rounding_mode):
-    """a / b rounded toward zero ("trunc") or down ("floor"), in a and b's promoted dtype (not float).
-    Integer divisors must not be 0: a tensor's are checked where they are (on a GPU, without a sync)."""
-    a, b = operands(a, b, "div")
+def divisible(a, b, op, zero_divisor):
+    """(a, b) in their promoted dtype for an integer-preserving division `op`. Integer divisors must
+    not be 0: a tensor's are checked where they are (on a GPU, without a sync)."""
+    a, b = operands(a, b, op)
     if (a if isinstance(a, Tensor) else b).dtype.kind in "iub":
         if not isinstance(b, Tensor):
             if b == 0:
-                raise ZERO_DIVISOR[rounding_mode].exception(0)
+                raise zero_divisor.exception(0)
         else:
-            b.device.backend.check_range(b._data, 0, 1, ZERO_DIVISOR[rounding_mode], inside=False)
+            b.device.backend.check_range(b._data, 0, 1, zero_divisor, inside=False)
+    return a, b
+
+
+def div_rounded(a, b, rounding_mode):
+    """a / b rounded toward zero ("trunc") or down ("floor"), in a and b's promoted dtype (not float)."""
+    a, b = divisible(a, b, "div", ZERO_DIVISOR[rounding_mode])
     return DivRounded.apply(a, b, rounding_mode=rounding_mode)
 
 

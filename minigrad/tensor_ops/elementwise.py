@@ -25,6 +25,12 @@ class ElementwiseOps:
     def floor_divide(self, other):
         return ops.arith.floor_divide(self, other)
 
+    def remainder(self, other):
+        return ops.remainder.remainder_of(self, other)
+
+    def fmod(self, other):
+        return ops.remainder.fmod_of(self, other)
+
     def pow(self, exponent):
         return self**exponent
 
@@ -36,6 +42,8 @@ class ElementwiseOps:
     pow_ = in_place(pow)
     neg_ = negative_ = in_place(neg)
     floor_divide_ = in_place(floor_divide)
+    remainder_ = in_place(remainder)
+    fmod_ = in_place(fmod)
     true_divide_ = divide_ = in_place(div)
     subtract_ = in_place(sub)
     multiply_ = in_place(mul)
