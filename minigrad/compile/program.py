@@ -110,10 +110,11 @@ def _collect_outputs(program):
             program.grads.append((leaf, None))
             continue
         t = traced.get(id(_DATA.__get__(grad)))
-        program.grads.append((leaf, grad if t is None or t._v.kind == "external" else t._v))
-        if program.grads[-1][1] is not grad and id(leaf) not in program.recording.grads_set:
+        made_here = t is not None and t._v.kind != "external"  # else: the .grad it found, added into
+        program.grads.append((leaf, t._v if made_here else grad))
+        if made_here and id(leaf) not in program.recording.grads_set:
             # backward made this .grad without the step clearing it: it was None when the step began; a
-            # replay with a .grad there would drop it where backward accumulates into it (re-record)
+            # replay with a .grad there would drop what backward should add to (so it re-records)
             program.fresh_grads.append(leaf)
     program.outputs = [v for _, v in program.grads if hasattr(v, "kind")]
     program.result = _template(program.recording.result, traced, program.outputs)
